@@ -1,0 +1,22 @@
+"""Run every benchmark: `python3 benchmarks/run_all.py`. Each prints its own ratios."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import fidelity_speed
+import pipeline_overhead
+
+
+def main() -> None:
+    print("== fidelity scoring ==")
+    fidelity_speed.main()
+    print("\n== pipeline overhead ==")
+    pipeline_overhead.main()
+
+
+if __name__ == "__main__":
+    main()

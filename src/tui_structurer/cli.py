@@ -1,0 +1,236 @@
+"""The `tui-structurer` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from tui_structurer import __version__
+from tui_structurer.batch import BatchRunner, FileResult, RunError
+from tui_structurer.config import Config, ConfigError, load_config
+from tui_structurer.config.model_choice import use_model
+from tui_structurer.console_progress import ConsoleProgress
+from tui_structurer.engines.pool import EnginePool
+from tui_structurer.library import Status, StoreError
+from tui_structurer.library.folder import Folder, FolderError
+from tui_structurer.library.folder_lock import FolderBusyError
+from tui_structurer.pipeline import Pipeline
+from tui_structurer.summary import summarize
+
+EXIT_OK, EXIT_RUN_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+DESCRIPTION = """\
+Turn folders of raw speech transcripts (.txt .md .srt .vtt Whisper .json) into
+punctuated, capitalized text with paragraphs, using a local llama.cpp model, without
+adding, dropping or changing a word. Originals are never modified; state is kept in
+FOLDER/.tui-structurer/ and accepted outputs go to FOLDER/structured/ as .md files.
+"""
+
+EPILOG = """\
+examples:
+  tui-structurer examples/talks                     open the review app on a folder
+  tui-structurer run examples/talks                 structure headless with the embedded model
+  tui-structurer run ~/talks --auto-accept          write what passes the gate
+  tui-structurer run ~/talks --model ollama:llama3.1:8b
+  tui-structurer run ~/talks --model ~/models/llama-3.1-8b-instruct-q4_k_m.gguf
+  tui-structurer status ~/talks --json
+
+Models, prompts, the attempt cascade and the fidelity gate are set in models.toml;
+a models.toml in your user config folder overrides the shipped one. Keys of the app
+can be rebound by id in keymap.toml in the same folder (press ? in the app for ids).
+"""
+COMMANDS = ("open", "run", "status")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-structurer",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    review = commands.add_parser(
+        "open",
+        help="review FOLDER in the terminal app (the default: `tui-structurer FOLDER`)",
+        description="Open the review app: files are processed in the background and "
+        "each result is shown side by side with its source to accept, reject or rerun.",
+    )
+    review.add_argument("folder", type=Path, metavar="FOLDER", help="folder of transcripts")
+    review.add_argument("--out", type=Path, metavar="DIR", help="output folder")
+    review.add_argument(
+        "--model", metavar="NAME", help="model profile, .gguf path or ollama:NAME:TAG"
+    )
+    review.add_argument("--config", type=Path, metavar="FILE", help="extra models.toml")
+    review.add_argument(
+        "--paused", action="store_true", help="open without processing; press space to start"
+    )
+
+    run = commands.add_parser(
+        "run",
+        help="structure every pending transcript in FOLDER, then print a summary",
+        description="Structure every pending transcript in FOLDER and print a summary. "
+        "Files that pass the fidelity gate wait for review (or are written with "
+        "--auto-accept); the exit code is non-zero only when the run itself fails.",
+    )
+    run.add_argument("folder", type=Path, metavar="FOLDER", help="folder of transcripts")
+    run.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: FOLDER/structured, or settings.output_dir)",
+    )
+    run.add_argument(
+        "--model",
+        metavar="NAME",
+        help="a model profile from models.toml, a "
+        ".gguf path, or ollama:NAME:TAG (default: the cascade's models)",
+    )
+    run.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="a models.toml that overrides the shipped and user ones",
+    )
+    run.add_argument(
+        "--auto-accept", action="store_true", help="write outputs that pass the gate without review"
+    )
+    run.add_argument(
+        "--json", action="store_true", help="print the summary as one JSON object on stdout"
+    )
+
+    status = commands.add_parser(
+        "status",
+        help="print FOLDER's state without processing anything",
+        description="Counts per status and, per file, its status, likeness, attempts "
+        "and the reason for a failure.",
+    )
+    status.add_argument("folder", type=Path, metavar="FOLDER")
+    status.add_argument("--config", type=Path, metavar="FILE")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def _error(message: str) -> None:
+    print(f"tui-structurer: {message}", file=sys.stderr)
+
+
+def _open_folder(config: Config, folder: Path, out: Path | None) -> Folder:
+    opened = Folder(folder, out or Path(config.settings.output_dir))
+    opened.refresh()
+    return opened
+
+
+def _run(args: argparse.Namespace, config: Config) -> int:
+    if args.model:
+        config = use_model(config, args.model)
+    folder = _open_folder(config, args.folder, args.out)
+    cancel = threading.Event()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        _error(
+            f"{signal.Signals(signum).name}: stopping after returning the current file "
+            "to pending (again to force)"
+        )
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    progress = ConsoleProgress()
+    engines = EnginePool()
+    results: list[FileResult] = []
+    try:
+        runner = BatchRunner(
+            folder, Pipeline(config, engines), config.settings, args.auto_accept, emit=progress
+        )
+        results = runner.run(cancel)
+    finally:
+        progress.close()
+        engines.close()
+        folder.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    summary = summarize(results, config.gate)
+    if args.json:
+        print(json.dumps(summary.as_dict(), indent=2))
+    else:
+        print(summary.as_text())
+    return EXIT_INTERRUPTED if cancel.is_set() else EXIT_OK
+
+
+def _open(args: argparse.Namespace, config: Config) -> int:
+    from tui_structurer.session import ReviewSession
+    from tui_structurer.ui.app import StructurerApp
+
+    if args.model:
+        config = use_model(config, args.model)
+    folder = Folder(args.folder, args.out or Path(config.settings.output_dir))
+    session = ReviewSession(folder, config)
+    try:
+        start = config.settings.start_processing and not args.paused
+        StructurerApp(session, start_processing=start).run()
+    finally:
+        session.close()
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, config: Config) -> int:
+    try:
+        folder = _open_folder(config, args.folder, None)
+    except FolderBusyError:
+        _error("another process is working on this folder; showing its last saved state")
+        folder = Folder(args.folder, Path(config.settings.output_dir), read_only=True)
+    try:
+        records = folder.library.transcripts()
+    finally:
+        folder.close()
+    results = [
+        FileResult(r.path, r.status, r.likeness, bool(r.passed), r.attempts, r.reason, 0.0)
+        for r in records
+    ]
+    summary = summarize(results, config.gate)
+    counts = {str(s): sum(1 for r in records if r.status == s) for s in Status}
+    if args.json:
+        print(json.dumps({**summary.as_dict(), "counts": counts}, indent=2))
+        return EXIT_OK
+    print("  ".join(f"{name}: {count}" for name, count in counts.items()))
+    for r in records:
+        likeness = "     " if r.likeness is None else f"{r.likeness:.3f}"
+        note = f"  {r.reason}" if r.reason else ""
+        print(f"{r.status:<9} {likeness}  {r.attempts} att.  {r.path}{note}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] not in COMMANDS and not arguments[0].startswith("-"):
+        arguments.insert(0, "open")  # `tui-structurer FOLDER` opens the app
+    args = _parser().parse_args(arguments)
+    try:
+        config = load_config(args.config)
+        if args.command == "run":
+            return _run(args, config)
+        if args.command == "open":
+            return _open(args, config)
+        return _status(args, config)
+    except ConfigError as exc:
+        _error(f"config error: {exc}")
+        return EXIT_USAGE
+    except (FolderError, FolderBusyError) as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except (RunError, StoreError) as exc:
+        _error(str(exc))
+        return EXIT_RUN_ERROR
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED

@@ -1,0 +1,110 @@
+"""The shape of ``models.toml``. Every field is documented where it is declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Mode = Literal["repair", "free"]
+PromptStyle = Literal["chat", "completion"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``[settings]``: how a folder is processed."""
+
+    output_dir: str = "structured"
+    """Where accepted outputs go: relative to the transcript folder, or absolute."""
+    max_file_bytes: int = 5_000_000
+    """Transcripts larger than this are refused (a 20,000-word talk is about 120 kB)."""
+    start_processing: bool = True
+    """Whether the review app starts processing pending files as soon as it opens."""
+
+
+@dataclass(frozen=True)
+class Gate:
+    """``[gate]``: what a model's output must meet to pass without a retry."""
+
+    min_likeness: float = 0.95
+    """Lowest word-level likeness (0..1) of the model's raw output to its source."""
+    max_removed_run: int = 8
+    """Longest run of consecutive source words the model may drop or rewrite."""
+    require_structure: bool = True
+    """Fail outputs that keep every word but add no punctuation or breaks at all."""
+
+
+@dataclass(frozen=True)
+class ModelProfile:
+    """``[models.NAME]``: one model and how to run it."""
+
+    name: str
+    gguf: str
+    """Where the GGUF is: "embedded" (the small model shipped as a package), a file path,
+    "ollama:NAME[:TAG]", "hf:OWNER/REPO/FILE.gguf" (Hugging Face cache) or
+    "lmstudio:PUBLISHER/REPO/FILE.gguf"."""
+    context: int = 4096
+    """Context size in tokens; transcripts are chunked to fit it."""
+    prompt_style: PromptStyle = "chat"
+    """"chat" for instruction-tuned models (their chat template), "completion" for base
+    models (a plain text prompt with an example)."""
+    temperature: float = 0.0
+    """0 means greedy decoding: the same input gives the same output."""
+    top_p: float = 1.0
+    """Nucleus sampling cut-off; only used when temperature > 0."""
+    top_k: int = 40
+    """Sample among the k most likely tokens; only used when temperature > 0."""
+    repeat_penalty: float = 1.0
+    """1.0 disables it: a transcript legitimately repeats words."""
+    seed: int = 0
+    """Sampling seed, for reproducible runs when temperature > 0."""
+    gpu_layers: int | Literal["auto"] = "auto"
+    """Layers to offload to the GPU: a number, or "auto" (all of them on a GPU build of
+    llama-cpp-python, none on a CPU build)."""
+    threads: int = 0
+    """CPU threads for generation; 0 lets llama.cpp choose."""
+    description: str = ""
+    """Shown in listings."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """``[prompts.NAME]``: how the model is asked. Templates hold ``{text}``."""
+
+    name: str
+    system: str = ""
+    """System message for chat-style models."""
+    user: str = ""
+    """User message for chat-style models; must contain {text}."""
+    completion: str = ""
+    """Whole prompt for completion-style (base) models; must contain {text}."""
+    stop: list[str] = field(default_factory=list)
+    """Strings that end generation (completion style mostly)."""
+    description: str = ""
+    """Shown when picking a fallback prompt."""
+
+
+@dataclass(frozen=True)
+class CascadeStep:
+    """``[[cascade]]``: one attempt; the next runs only if this one fails the gate."""
+
+    model: str
+    """A model profile name."""
+    prompt: str
+    """A prompt name."""
+    mode: Mode = "repair"
+    """"repair" keeps the source words and takes the model's punctuation, case and
+    breaks; "free" keeps the model's output as written (only the gate protects it)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything ``models.toml`` (shipped, user, ``--config``) defines, merged."""
+
+    settings: Settings
+    gate: Gate
+    models: dict[str, ModelProfile]
+    prompts: dict[str, Prompt]
+    cascade: tuple[CascadeStep, ...]
+    sources: tuple[Path, ...] = ()
+    """The files this config was read from, lowest priority first."""

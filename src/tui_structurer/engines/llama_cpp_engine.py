@@ -1,0 +1,144 @@
+"""The embedded engine: llama-cpp-python in this process."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tui_structurer.config import ModelProfile
+from tui_structurer.engines.base import EngineError, EngineLoadError, GenerationStats, TextPiece
+from tui_structurer.prompts import RenderedPrompt
+
+CHAT_TEMPLATE_TOKENS_PER_MESSAGE = 8
+"""Role markers a chat template wraps around each message (generous for common ones)."""
+
+
+def supports_gpu_offload() -> bool:
+    """Whether this llama-cpp-python build can put layers on a GPU."""
+    import llama_cpp
+
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def gpu_layers_for(profile: ModelProfile) -> int:
+    """The profile's layer count, or for "auto" all layers on a GPU build, none on CPU."""
+    if profile.gpu_layers != "auto":
+        return profile.gpu_layers
+    return -1 if supports_gpu_offload() else 0
+
+
+class LlamaCppEngine:
+    """A GGUF model loaded once with llama-cpp-python and reused for every generation."""
+
+    def __init__(self, profile: ModelProfile, model_path: Path):
+        import llama_cpp
+
+        self.name = profile.name
+        self.context = profile.context
+        self.model_path = model_path
+        self._profile = profile
+        try:
+            self._llm: Any = llama_cpp.Llama(
+                model_path=str(model_path),
+                n_ctx=profile.context,
+                n_gpu_layers=gpu_layers_for(profile),
+                n_threads=profile.threads or None,
+                seed=profile.seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError, MemoryError) as exc:
+            raise EngineLoadError(
+                f'model "{profile.name}" ({model_path}) could not be loaded by llama.cpp: '
+                f"{exc}. The file may be truncated or corrupt, or too large for free memory."
+            ) from exc
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def prompt_tokens(self, prompt: RenderedPrompt) -> int:
+        if prompt.is_chat:
+            overhead = CHAT_TEMPLATE_TOKENS_PER_MESSAGE * (len(prompt.messages) + 1)
+            return self.count_tokens(prompt.flat()) + overhead
+        return len(self._llm.tokenize(prompt.text.encode("utf-8"), add_bos=True))
+
+    def _stream(self, prompt: RenderedPrompt, max_tokens: int, stop: list[str]) -> Any:
+        profile = self._profile
+        sampling = {
+            "max_tokens": max_tokens,
+            "temperature": profile.temperature,
+            "top_p": profile.top_p,
+            "top_k": profile.top_k,
+            "repeat_penalty": profile.repeat_penalty,
+            "stop": stop or None,
+            "stream": True,
+        }
+        if prompt.is_chat:
+            return self._llm.create_chat_completion(messages=list(prompt.messages), **sampling)
+        return self._llm.create_completion(prompt=prompt.text, **sampling)
+
+    def generate(
+        self,
+        prompt: RenderedPrompt,
+        max_tokens: int,
+        stop: list[str],
+        cancel: threading.Event | None = None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        with self._lock:
+            yield from self._generate_locked(prompt, max_tokens, stop, cancel)
+
+    def _generate_locked(
+        self,
+        prompt: RenderedPrompt,
+        max_tokens: int,
+        stop: list[str],
+        cancel: threading.Event | None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        prompt_tokens = self.prompt_tokens(prompt)
+        started = time.perf_counter()
+        first = last = 0.0
+        pieces = 0
+        finish = "stop"
+        stream = self._stream(prompt, max_tokens, stop)
+        try:
+            for chunk in stream:
+                if cancel is not None and cancel.is_set():
+                    finish = "cancelled"
+                    break
+                choice = chunk["choices"][0]
+                text = choice["delta"].get("content") if "delta" in choice else choice["text"]
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
+                if not text:
+                    continue
+                last = time.perf_counter()
+                if not pieces:
+                    first = last
+                pieces += 1
+                yield TextPiece(text)
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f'model "{self.name}" failed while generating: {exc}') from exc
+        finally:
+            with contextlib.suppress(Exception):
+                stream.close()
+        # llama.cpp's context holds prompt + generated tokens; it is exact where the
+        # stream's pieces are not (stop strings and partial UTF-8 merge pieces).
+        evaluated = int(self._llm.n_tokens)
+        completion = max(pieces, evaluated - prompt_tokens) if not prompt.is_chat else pieces
+        decode_time = last - first
+        yield GenerationStats(
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion,
+            time_to_first_token_s=(first - started) if pieces else 0.0,
+            decode_tokens_per_s=(completion - 1) / decode_time if decode_time > 0 else 0.0,
+            seconds=time.perf_counter() - started,
+            finish_reason=finish,
+        )
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._llm.close()

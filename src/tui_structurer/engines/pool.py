@@ -1,0 +1,49 @@
+"""Loaded engines, one at a time: a model is loaded once and reused across files."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from tui_structurer.config import ModelProfile
+from tui_structurer.engines.base import Engine, EngineLoadError
+from tui_structurer.model_sources import ModelSourceError, resolve_gguf
+
+EngineFactory = Callable[[ModelProfile, Path], Engine]
+
+
+def _llama_cpp_factory(profile: ModelProfile, path: Path) -> Engine:
+    from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
+
+    return LlamaCppEngine(profile, path)
+
+
+class EnginePool:
+    """Hands out the engine for a profile, loading it on first use.
+
+    Only the most recent model stays loaded: two 8B models rarely fit one GPU together,
+    and a cascade usually reuses one model with several prompts.
+    """
+
+    def __init__(self, factory: EngineFactory = _llama_cpp_factory):
+        self._factory = factory
+        self._current: Engine | None = None
+        self._lock = threading.Lock()
+
+    def get(self, profile: ModelProfile) -> Engine:
+        with self._lock:
+            if self._current is not None and self._current.name == profile.name:
+                return self._current
+            self.close()
+            try:
+                path = resolve_gguf(profile.gguf)
+            except ModelSourceError as exc:
+                raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
+            self._current = self._factory(profile, path)
+            return self._current
+
+    def close(self) -> None:
+        if self._current is not None:
+            self._current.close()
+            self._current = None

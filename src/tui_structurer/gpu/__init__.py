@@ -1,0 +1,1 @@
+"""GPUs as NVML reports them; no NVML or no GPU is a normal case, said plainly."""

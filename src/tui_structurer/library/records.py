@@ -1,0 +1,64 @@
+"""Rows of the state store as plain objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Where a transcript stands."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    REVIEW = "review"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptRecord:
+    id: int
+    path: str
+    """Relative to the folder, with forward slashes."""
+    content_hash: str
+    size: int
+    mtime_ns: int
+    status: Status
+    words: int | None
+    reason: str | None
+    warnings: tuple[str, ...]
+    candidate_attempt: int | None
+    attempts: int
+    likeness: float | None
+    """Raw likeness of the candidate attempt."""
+    passed: bool | None
+    """Whether the candidate attempt passed the gate."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    id: int
+    transcript_id: int
+    content_hash: str
+    model: str
+    prompt: str
+    mode: str
+    raw_output: str
+    final_output: str
+    raw_likeness: float
+    final_likeness: float
+    added: int
+    removed: int
+    replaced: int
+    longest_removed_run: int
+    passed: bool
+    gate_reasons: tuple[str, ...]
+    unmatched: tuple[tuple[int, int], ...]
+    prompt_tokens: int
+    completion_tokens: int
+    ttft_s: float
+    decode_tps: float
+    seconds: float
+    created_at: float

@@ -1,0 +1,295 @@
+"""The per-folder state store: one SQLite database, every change one transaction.
+
+WAL journaling with ``synchronous=FULL``: a committed change survives a kill or a power
+cut, and a change in flight is simply absent. ``running`` is the only state that can be
+left behind by a crash, and opening the store turns it back into ``pending``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tui_structurer.library.records import AttemptRecord, Status, TranscriptRecord
+from tui_structurer.library.scan import ScannedFile
+from tui_structurer.pipeline.result import AttemptResult
+
+SCHEMA_VERSION = 1
+DB_NAME = "state.sqlite3"
+
+_TRANSCRIPT_SELECT = """
+SELECT t.*, (SELECT COUNT(*) FROM attempts a WHERE a.transcript_id = t.id) AS n_attempts,
+       c.raw_likeness AS cand_likeness, c.passed AS cand_passed
+FROM transcripts t LEFT JOIN attempts c ON c.id = t.candidate_attempt
+"""
+
+
+class StoreError(Exception):
+    """The state store cannot be opened or written."""
+
+
+def _transcript(row: sqlite3.Row) -> TranscriptRecord:
+    return TranscriptRecord(
+        id=row["id"],
+        path=row["path"],
+        content_hash=row["content_hash"],
+        size=row["size"],
+        mtime_ns=row["mtime_ns"],
+        status=Status(row["status"]),
+        words=row["words"],
+        reason=row["reason"],
+        warnings=tuple(json.loads(row["warnings"])),
+        candidate_attempt=row["candidate_attempt"],
+        attempts=row["n_attempts"],
+        likeness=row["cand_likeness"],
+        passed=None if row["cand_passed"] is None else bool(row["cand_passed"]),
+    )
+
+
+def _attempt(row: sqlite3.Row) -> AttemptRecord:
+    values: dict[str, Any] = dict(row)
+    values["passed"] = bool(values["passed"])
+    values["gate_reasons"] = tuple(json.loads(values["gate_reasons"]))
+    values["unmatched"] = tuple(tuple(span) for span in json.loads(values["unmatched"]))
+    return AttemptRecord(**values)
+
+
+class Library:
+    """The transcripts of one folder and everything done to them."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        self._lock = threading.RLock()
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot open the state store {db_path}: {exc}") from exc
+
+    @classmethod
+    def for_folder(cls, state_dir: Path) -> Library:
+        return cls(state_dir / DB_NAME)
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.db_path} was written by a newer tui-structurer (schema {version})"
+            )
+        if version < SCHEMA_VERSION:
+            script = resources.files("tui_structurer.library").joinpath("schema.sql")
+            with self.transaction():
+                for statement in script.read_text(encoding="utf-8").split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic change: all of it is committed, or none of it."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def transcripts(self, status: Status | None = None) -> list[TranscriptRecord]:
+        """All transcripts (or those in ``status``), ordered by path."""
+        with self._lock:
+            if status is None:
+                rows = self._db.execute(_TRANSCRIPT_SELECT + " ORDER BY t.path").fetchall()
+            else:
+                rows = self._db.execute(
+                    _TRANSCRIPT_SELECT + " WHERE t.status = ? ORDER BY t.path", (status,)
+                ).fetchall()
+        return [_transcript(row) for row in rows]
+
+    def get(self, transcript_id: int) -> TranscriptRecord:
+        with self._lock:
+            row = self._db.execute(
+                _TRANSCRIPT_SELECT + " WHERE t.id = ?", (transcript_id,)
+            ).fetchone()
+        if row is None:
+            raise KeyError(transcript_id)
+        return _transcript(row)
+
+    def get_by_path(self, path: str) -> TranscriptRecord | None:
+        with self._lock:
+            row = self._db.execute(_TRANSCRIPT_SELECT + " WHERE t.path = ?", (path,)).fetchone()
+        return None if row is None else _transcript(row)
+
+    def attempts(self, transcript_id: int) -> list[AttemptRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM attempts WHERE transcript_id = ? ORDER BY id", (transcript_id,)
+            ).fetchall()
+        return [_attempt(row) for row in rows]
+
+    def attempt(self, attempt_id: int) -> AttemptRecord:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        if row is None:
+            raise KeyError(attempt_id)
+        return _attempt(row)
+
+    def decisions(self, transcript_id: int) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(
+                "SELECT * FROM decisions WHERE transcript_id = ? ORDER BY id", (transcript_id,)
+            ).fetchall()
+
+    def known_files(self) -> dict[str, tuple[int, int, str]]:
+        """``path -> (size, mtime_ns, hash)``, so a scan re-hashes only changed files."""
+        with self._lock:
+            rows = self._db.execute("SELECT path, size, mtime_ns, content_hash FROM transcripts")
+            return {r["path"]: (r["size"], r["mtime_ns"], r["content_hash"]) for r in rows}
+
+    # -- changing ----------------------------------------------------------------------
+
+    def recover(self) -> int:
+        """Return files left ``running`` by a crash to ``pending``; how many there were."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE transcripts SET status = 'pending', updated_at = ? "
+                "WHERE status = 'running'",
+                (time.time(),),
+            )
+        return cursor.rowcount
+
+    def sync(self, files: list[ScannedFile]) -> None:
+        """Add new files; a file whose content changed goes back to ``pending``."""
+        now = time.time()
+        with self.transaction() as db:
+            for file in files:
+                row = db.execute(
+                    "SELECT id, content_hash FROM transcripts WHERE path = ?", (file.path,)
+                ).fetchone()
+                if row is None:
+                    db.execute(
+                        "INSERT INTO transcripts (path, content_hash, size, mtime_ns, status, "
+                        "updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+                        (file.path, file.content_hash, file.size, file.mtime_ns, now),
+                    )
+                elif row["content_hash"] != file.content_hash:
+                    db.execute(
+                        "UPDATE transcripts SET content_hash = ?, size = ?, mtime_ns = ?, "
+                        "status = 'pending', reason = NULL, candidate_attempt = NULL, "
+                        "updated_at = ? WHERE id = ?",
+                        (file.content_hash, file.size, file.mtime_ns, now, row["id"]),
+                    )
+                else:
+                    db.execute(
+                        "UPDATE transcripts SET size = ?, mtime_ns = ? WHERE id = ?",
+                        (file.size, file.mtime_ns, row["id"]),
+                    )
+
+    def _set_status(self, db: sqlite3.Connection, transcript_id: int, status: Status) -> None:
+        db.execute(
+            "UPDATE transcripts SET status = ?, updated_at = ? WHERE id = ?",
+            (status, time.time(), transcript_id),
+        )
+
+    def mark_running(self, transcript_id: int, words: int, warnings: tuple[str, ...]) -> None:
+        with self.transaction() as db:
+            self._set_status(db, transcript_id, Status.RUNNING)
+            db.execute(
+                "UPDATE transcripts SET words = ?, warnings = ?, reason = NULL WHERE id = ?",
+                (words, json.dumps(list(warnings)), transcript_id),
+            )
+
+    def return_to_pending(self, transcript_id: int) -> None:
+        with self.transaction() as db:
+            self._set_status(db, transcript_id, Status.PENDING)
+
+    def fail(self, transcript_id: int, reason: str) -> None:
+        with self.transaction() as db:
+            self._set_status(db, transcript_id, Status.FAILED)
+            db.execute("UPDATE transcripts SET reason = ? WHERE id = ?", (reason, transcript_id))
+
+    def add_attempt(self, transcript_id: int, content_hash: str, result: AttemptResult) -> int:
+        """Record a finished attempt; returns its id."""
+        raw, final, stats = result.raw_fidelity, result.final_fidelity, result.stats
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO attempts (transcript_id, content_hash, model, prompt, mode, "
+                "raw_output, final_output, raw_likeness, final_likeness, added, removed, "
+                "replaced, longest_removed_run, passed, gate_reasons, unmatched, "
+                "prompt_tokens, completion_tokens, ttft_s, decode_tps, seconds, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    transcript_id,
+                    content_hash,
+                    result.step.model,
+                    result.step.prompt,
+                    result.step.mode,
+                    result.raw_output,
+                    result.final_output,
+                    raw.likeness,
+                    final.likeness,
+                    raw.added,
+                    raw.removed,
+                    raw.replaced,
+                    raw.longest_removed_run,
+                    int(result.passed),
+                    json.dumps(list(result.gate_reasons)),
+                    json.dumps([list(span) for span in result.unmatched]),
+                    stats.prompt_tokens,
+                    stats.completion_tokens,
+                    stats.time_to_first_token_s,
+                    stats.decode_tokens_per_s,
+                    stats.seconds,
+                    time.time(),
+                ),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def offer_for_review(self, transcript_id: int, attempt_id: int) -> None:
+        """Make ``attempt_id`` the candidate and the transcript ready for review."""
+        with self.transaction() as db:
+            self._set_status(db, transcript_id, Status.REVIEW)
+            db.execute(
+                "UPDATE transcripts SET candidate_attempt = ? WHERE id = ?",
+                (attempt_id, transcript_id),
+            )
+
+    def record_decision(
+        self,
+        transcript_id: int,
+        decision: Status,
+        output_path: str | None = None,
+        output_hash: str | None = None,
+    ) -> None:
+        """Record accept or reject; the transcript takes that status."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT candidate_attempt FROM transcripts WHERE id = ?", (transcript_id,)
+            ).fetchone()
+            db.execute(
+                "INSERT INTO decisions (transcript_id, decision, attempt_id, output_path, "
+                "output_hash, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (transcript_id, decision, row[0], output_path, output_hash, time.time()),
+            )
+            self._set_status(db, transcript_id, decision)

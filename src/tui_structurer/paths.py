@@ -1,0 +1,45 @@
+"""Where things live: shipped data, the user's config/cache/log dirs, per-folder state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "tui-structurer"
+STATE_DIR_NAME = ".tui-structurer"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def shipped_path(name: str) -> Path:
+    """A file or folder shipped with the app (``models.toml``, ``themes``).
+
+    Installed wheels carry them in ``tui_structurer/shipped``; an editable install or a
+    source checkout reads them from the repository root, where people edit them.
+    """
+    inside = _PACKAGE_DIR / "shipped" / name
+    if inside.exists():
+        return inside
+    return _PACKAGE_DIR.parent.parent / name
+
+
+def user_config_dir() -> Path:
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def user_config_file() -> Path:
+    """The user's ``models.toml``, which overrides or extends the shipped one."""
+    return user_config_dir() / "models.toml"
+
+
+def user_cache_dir() -> Path:
+    return platformdirs.user_cache_path(APP_NAME)
+
+
+def user_log_dir() -> Path:
+    return platformdirs.user_log_path(APP_NAME)
+
+
+def state_dir(folder: Path) -> Path:
+    """Per-folder state lives with the folder, so the work moves with it."""
+    return folder / STATE_DIR_NAME

@@ -1,0 +1,174 @@
+"""A folder opened for review: the work queue, the processing loop and the decisions.
+
+The TUI drives this from its workers; it holds no UI code. Everything that touches a
+model or a file happens in the calling (worker) thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui_structurer import review_diff
+from tui_structurer.batch import BatchEvent, BatchRunner, RunError
+from tui_structurer.config import CascadeStep, Config
+from tui_structurer.config.model_choice import use_model
+from tui_structurer.engines.pool import EnginePool
+from tui_structurer.fidelity import score
+from tui_structurer.library import AttemptRecord, Status, TranscriptRecord
+from tui_structurer.library.folder import Folder
+from tui_structurer.live_stats import LiveStats
+from tui_structurer.pipeline import AttemptResult, Pipeline
+from tui_structurer.pipeline.gate import gate_reasons
+from tui_structurer.transcripts import TranscriptError, read_transcript
+from tui_structurer.work_queue import Job, WorkQueue
+
+EDITED = "(edited)"
+"""Model and prompt name recorded for a reviewer's own edit."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionError:
+    """The run cannot go on (e.g. a model that does not load); the queue is paused."""
+
+    message: str
+
+
+SessionEvent = BatchEvent | SessionError
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """Everything the review screen shows for one transcript."""
+
+    record: TranscriptRecord
+    source_text: str
+    attempt: AttemptRecord
+    history: tuple[AttemptRecord, ...]
+    diff: review_diff.ReviewDiff
+
+
+class ReviewSession:
+    def __init__(self, folder: Folder, config: Config, engines: EnginePool | None = None):
+        self.folder = folder
+        self.config = config
+        self.engines = engines or EnginePool()
+        self.queue = WorkQueue()
+        self.live = LiveStats()
+        self.cancel = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._pipeline = Pipeline(config, self.engines)
+
+    def enqueue_pending(self) -> int:
+        """Queue every pending transcript not already queued."""
+        pending = [r.id for r in self.folder.library.transcripts(Status.PENDING)]
+        return self.queue.extend(pending)
+
+    def use_model(self, name: str) -> None:
+        """Run later files with ``name`` (a profile or a GGUF spec)."""
+        self.config = use_model(self.config, name)
+        self._pipeline = Pipeline(self.config, self.engines)
+
+    def run_queue(self, stop: threading.Event, notify: Callable[[SessionEvent], None]) -> None:
+        """Process queued jobs until ``stop`` is set. Call from a worker thread."""
+
+        def emit(event: BatchEvent) -> None:
+            self.live(event)
+            notify(event)
+
+        self._idle.clear()
+        try:
+            while not stop.is_set():
+                job = self.queue.next(timeout=0.2)
+                if job is None:
+                    continue
+                record = self.folder.library.get(job.transcript_id)
+                if record.status not in (Status.PENDING, Status.FAILED):
+                    continue
+                runner = BatchRunner(self.folder, self._pipeline, self.config.settings, emit=emit)
+                self.cancel.clear()
+                try:
+                    runner.process_one(record, 0, len(self.queue) + 1, self.cancel, job.steps)
+                except RunError as exc:
+                    self.queue.set_paused(True)
+                    self.queue.push_front(job)
+                    notify(SessionError(str(exc)))
+        finally:
+            self._idle.set()
+
+    def stop_current(self) -> None:
+        """Cancel the generation in progress; its file returns to pending."""
+        self.cancel.set()
+
+    # -- review ------------------------------------------------------------------------
+
+    def review_item(self, transcript_id: int) -> ReviewItem:
+        """Load and diff a transcript's candidate (slow on long texts: call off the UI)."""
+        library = self.folder.library
+        record = library.get(transcript_id)
+        if record.candidate_attempt is None:
+            raise ValueError(f"{record.path} has nothing to review yet")
+        attempt = library.attempt(record.candidate_attempt)
+        try:
+            source = read_transcript(
+                self.folder.source(record.path), self.config.settings.max_file_bytes
+            ).text
+        except TranscriptError as exc:
+            raise ValueError(f"{record.path}: {exc}") from exc
+        diff = review_diff.build(
+            source, attempt.raw_output, attempt.final_output, attempt.unmatched
+        )
+        history = tuple(library.attempts(transcript_id))
+        return ReviewItem(record, source, attempt, history, diff)
+
+    def accept(self, transcript_id: int) -> Path:
+        return self.folder.accept(transcript_id)
+
+    def reject(self, transcript_id: int) -> None:
+        self.folder.reject(transcript_id)
+
+    def fallback_prompts(self) -> list[str]:
+        """Prompts a rerun can use: every configured prompt but the primary one."""
+        primary = self.config.cascade[0].prompt
+        return [name for name in self.config.prompts if name != primary]
+
+    def rerun(self, transcript_id: int, prompt: str) -> None:
+        """Queue the file next, with ``prompt`` on the model of its latest attempt."""
+        attempts = self.folder.library.attempts(transcript_id)
+        model = next(
+            (a.model for a in reversed(attempts) if a.model in self.config.models),
+            self.config.cascade[0].model,
+        )
+        mode = self.config.cascade[0].mode
+        self.folder.library.return_to_pending(transcript_id)
+        self.queue.push_front(Job(transcript_id, (CascadeStep(model, prompt, mode),)))
+
+    def record_edit(self, transcript_id: int, source: str, edited: str) -> AttemptRecord:
+        """Keep the reviewer's edit as a new attempt, scored like any other."""
+        record = self.folder.library.get(transcript_id)
+        fid = score(source, edited)
+        result = AttemptResult(
+            step=CascadeStep(EDITED, EDITED, "free"),
+            raw_output=edited,
+            final_output=edited,
+            raw_fidelity=fid,
+            final_fidelity=fid,
+            passed=False,
+            gate_reasons=(),
+        )
+        reasons = gate_reasons(self.config.gate, fid, fid)
+        result = dataclasses.replace(result, passed=not reasons, gate_reasons=reasons)
+        attempt_id = self.folder.library.add_attempt(transcript_id, record.content_hash, result)
+        self.folder.library.offer_for_review(transcript_id, attempt_id)
+        return self.folder.library.attempt(attempt_id)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop generating, wait for the processing loop to leave, then close."""
+        self.cancel.set()
+        self._idle.wait(timeout)
+        self.engines.close()
+        self.folder.close()

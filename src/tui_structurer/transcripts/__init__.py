@@ -1,0 +1,12 @@
+"""Reading transcript files of every supported format into plain text."""
+
+from __future__ import annotations
+
+from tui_structurer.transcripts.reader import (
+    SUPPORTED_SUFFIXES,
+    Transcript,
+    TranscriptError,
+    read_transcript,
+)
+
+__all__ = ["SUPPORTED_SUFFIXES", "Transcript", "TranscriptError", "read_transcript"]

@@ -1,0 +1,90 @@
+"""Read one transcript file into normalized text, or say why it cannot be read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui_structurer.transcripts.decoding import NotTextError, decode
+from tui_structurer.transcripts.formats import (
+    FormatError,
+    srt_text,
+    vtt_text,
+    whisper_json_text,
+)
+from tui_structurer.words import word_keys
+
+_PARSERS: dict[str, Callable[[str], str]] = {
+    ".txt": lambda raw: raw,
+    ".md": lambda raw: raw,
+    ".srt": srt_text,
+    ".vtt": vtt_text,
+    ".json": whisper_json_text,
+}
+SUPPORTED_SUFFIXES = frozenset(_PARSERS)
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+
+
+class TranscriptError(Exception):
+    """A file that cannot be used as a transcript; the message is the per-file reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """The spoken text of one file and anything worth knowing about how it was read."""
+
+    text: str
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def word_count(self) -> int:
+        return len(word_keys(self.text))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def normalize(text: str) -> str:
+    """Unix line breaks, no invisible characters, no trailing spaces on lines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def parse(data: bytes, suffix: str) -> Transcript:
+    """Turn a file's bytes into a transcript according to its suffix."""
+    parser = _PARSERS.get(suffix.lower())
+    if parser is None:
+        raise TranscriptError(f"unsupported file type {suffix!r}")
+    if not data.strip():
+        raise TranscriptError("empty file")
+    try:
+        raw, warnings = decode(data)
+        text = normalize(parser(normalize(raw)))
+    except (NotTextError, FormatError) as exc:
+        raise TranscriptError(str(exc)) from exc
+    if not word_keys(text):
+        raise TranscriptError("no words in the file")
+    return Transcript(text, tuple(warnings))
+
+
+def read_transcript(path: Path, max_bytes: int) -> Transcript:
+    """Read ``path``; every way it can fail becomes a :class:`TranscriptError`."""
+    try:
+        if path.is_dir():
+            raise TranscriptError("is a directory, not a file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TranscriptError(
+                f"too large: {_megabytes(size)}, the limit is {_megabytes(max_bytes)} "
+                "(settings.max_file_bytes in models.toml)"
+            )
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise TranscriptError("cannot be read: permission denied") from exc
+    except FileNotFoundError as exc:
+        raise TranscriptError("the file no longer exists") from exc
+    except OSError as exc:
+        raise TranscriptError(f"cannot be read: {exc.strerror or exc}") from exc
+    return parse(data, path.suffix)

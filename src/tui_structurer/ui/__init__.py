@@ -1,0 +1,1 @@
+"""The Textual review app. Imports the core; the core never imports this."""

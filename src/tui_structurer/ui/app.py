@@ -1,0 +1,317 @@
+"""The review app: `tui-structurer FOLDER`."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.worker import Worker, WorkerState
+
+from tui_structurer.batch import FileFinished, FileStarted
+from tui_structurer.config import ConfigError
+from tui_structurer.engines.llama_cpp_engine import supports_gpu_offload
+from tui_structurer.gpu.telemetry import GpuSampler, Telemetry
+from tui_structurer.library import Status
+from tui_structurer.pipeline import AttemptFinished
+from tui_structurer.session import ReviewSession, SessionError, SessionEvent
+from tui_structurer.ui import preferences
+from tui_structurer.ui.commands import StructurerCommands
+from tui_structurer.ui.keymap import load_keymap
+from tui_structurer.ui.messages import (
+    GpuSampled,
+    RecordChanged,
+    RecordsLoaded,
+    ReviewLoaded,
+    SessionUpdate,
+)
+from tui_structurer.ui.screens.help import HelpScreen
+from tui_structurer.ui.screens.queue import QueueScreen
+from tui_structurer.ui.screens.review import Decision, ReviewScreen
+from tui_structurer.ui.themes import DEFAULT_THEME, load_themes
+from tui_structurer.ui.widgets.live_panel import LivePanel
+
+LIVE_REFRESH_S = 0.25
+GPU_POLL_S = 1.0
+
+
+class StructurerApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-structurer"
+    COMMANDS = App.COMMANDS | {StructurerCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit",
+                tooltip="Quit; a file being generated returns to pending"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help",
+                tooltip="Every key and what it does"),
+        Binding("space", "toggle_pause", "Pause/resume", id="pause",
+                tooltip="Pause or resume processing after the current file"),
+        Binding("t", "toggle_stream", "Stream", id="toggle-stream",
+                tooltip="Show or hide the text being generated"),
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        session: ReviewSession,
+        start_processing: bool = True,
+        gpu_sampler: Callable[[], GpuSampler] = GpuSampler,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self._make_sampler = gpu_sampler
+        self.start_processing = start_processing
+        self.stop = threading.Event()
+        self.offload_note = (
+            ""
+            if supports_gpu_offload()
+            else ("llama-cpp-python here is a CPU build: models run on the CPU")
+        )
+        self.telemetry: Telemetry | None = None
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {
+            "diff-removed": "#d75f5f",
+            "diff-replaced": "#d7875f",
+            "diff-added": "#5f87d7",
+            "diff-quiet": "#8a8a8a",
+        }
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        themes, problems = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            self.notify(str(problem), severity="warning", timeout=8)
+        saved = preferences.load().get("theme")
+        self.theme = saved if saved in self.available_themes else DEFAULT_THEME
+        self._apply_keymap()
+        self.push_screen(QueueScreen())
+        self.sub_title = self.session.folder.root.name
+        self.session.queue.set_paused(not self.start_processing)
+        self.load_folder()
+        self.sample_gpu()
+        self.set_interval(LIVE_REFRESH_S, self.refresh_live)
+        self.set_interval(1.0, self.session.live.sample)
+
+    def _apply_keymap(self) -> None:
+        known = {
+            binding.id
+            for bindings in self.binding_sections().values()
+            for binding in bindings
+            if isinstance(binding, Binding) and binding.id
+        }
+        keymap, problems = load_keymap(known)
+        for problem in problems:
+            self.notify(problem, severity="warning", timeout=8)
+        if keymap:
+            self.set_keymap(keymap)
+
+    def binding_sections(self) -> dict[str, list[BindingType]]:
+        return {
+            "anywhere": self.BINDINGS,
+            "queue": QueueScreen.BINDINGS,
+            "review": ReviewScreen.BINDINGS,
+        }
+
+    def on_unmount(self) -> None:
+        """However the app ends, stop the workers; a file being generated goes back to
+        pending (the session waits for that before closing the store)."""
+        self.stop.set()
+        self.session.stop_current()
+
+    # -- workers -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load_folder(self) -> None:
+        self.session.folder.refresh()
+        self.post_message(RecordsLoaded(self.session.folder.library.transcripts()))
+        self.session.enqueue_pending()
+        self.call_from_thread(self.process_queue)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="processing")
+    def process_queue(self) -> None:
+        def notify(event: SessionEvent) -> None:
+            if isinstance(event, FileStarted | FileFinished | AttemptFinished | SessionError):
+                if isinstance(event, FileStarted):
+                    path: str | None = event.path
+                elif isinstance(event, FileFinished):
+                    path = event.result.path
+                else:  # an attempt of the file in progress
+                    path = self.session.live.path
+                record = self.session.folder.library.get_by_path(path) if path else None
+                self.post_message(SessionUpdate(event, record))
+
+        self.session.run_queue(self.stop, notify)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="gpu")
+    def sample_gpu(self) -> None:
+        sampler = self._make_sampler()
+        try:
+            while not self.stop.is_set():
+                self.post_message(GpuSampled(sampler.sample()))
+                if sampler.unavailable:
+                    return
+                self.stop.wait(GPU_POLL_S)  # the next poll starts after this one ended
+        finally:
+            sampler.close()
+
+    @work(thread=True, exit_on_error=False, group="review")
+    def load_review(self, transcript_id: int) -> None:
+        self.post_message(ReviewLoaded(self.session.review_item(transcript_id)))
+
+    @work(thread=True, exit_on_error=False, group="decide")
+    def apply_decision(self, decision: Decision) -> None:
+        session = self.session
+        if decision.action == "accept":
+            target = session.accept(decision.transcript_id)
+            self.call_from_thread(self.notify, f"Accepted → {target}", timeout=3)
+        elif decision.action == "reject":
+            session.reject(decision.transcript_id)
+            self.call_from_thread(self.notify, "Rejected", timeout=2)
+        elif decision.action == "rerun" and decision.prompt:
+            session.rerun(decision.transcript_id, decision.prompt)
+            self.call_from_thread(
+                self.notify, f"Queued next with prompt {decision.prompt}", timeout=3
+            )
+        self.post_message(RecordChanged(session.folder.library.get(decision.transcript_id)))
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """Every worker failure ends here: said in words, and the session goes on."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.group}: {error}", severity="error", timeout=10)
+            if event.worker.group == "processing" and not self.stop.is_set():
+                self.process_queue()
+
+    # -- messages from workers -----------------------------------------------------------
+
+    @on(RecordsLoaded)
+    def records_loaded(self, message: RecordsLoaded) -> None:
+        screen = self.queue_screen
+        screen.table.set_records(message.records)
+        screen.update_counts()
+
+    @on(SessionUpdate)
+    def session_update(self, message: SessionUpdate) -> None:
+        event = message.event
+        if isinstance(event, SessionError):
+            self.notify(
+                f"{event.message}\nProcessing is paused; pick another model "
+                "(ctrl+p) and press space.",
+                severity="error",
+                timeout=15,
+            )
+            return
+        if message.record is None:
+            return
+        latest = None
+        if isinstance(event, AttemptFinished):
+            latest = f"{event.result.step.model}/{event.result.step.prompt}"
+        if isinstance(event, FileFinished) and event.result.status == Status.FAILED:
+            self.notify(f"{event.result.path}: {event.result.reason}", severity="warning")
+        self.queue_screen.table.update_record(message.record, latest)
+        self.queue_screen.update_counts()
+
+    @on(RecordChanged)
+    def record_changed(self, message: RecordChanged) -> None:
+        self.queue_screen.table.update_record(message.record)
+        self.queue_screen.update_counts()
+
+    @on(GpuSampled)
+    def gpu_sampled(self, message: GpuSampled) -> None:
+        self.telemetry = message.telemetry
+        with contextlib.suppress(NoMatches):
+            panel = self.queue_screen.query_one("#live", LivePanel)
+            panel.show_gpu(message.telemetry, self.offload_note)
+
+    @on(ReviewLoaded)
+    def review_loaded(self, message: ReviewLoaded) -> None:
+        self.push_screen(ReviewScreen(self.session, message.item), self.decided)
+
+    def refresh_live(self) -> None:
+        with contextlib.suppress(NoMatches):  # the clock can tick while the app closes
+            self.queue_screen.query_one("#live", LivePanel).update_from(
+                self.session.live, len(self.session.queue), self.session.queue.paused
+            )
+
+    # -- review flow ---------------------------------------------------------------------
+
+    @property
+    def queue_screen(self) -> QueueScreen:
+        return next(s for s in self.screen_stack if isinstance(s, QueueScreen))
+
+    def open_review(self, transcript_id: int) -> None:
+        record = self.queue_screen.table.records.get(transcript_id)
+        if record is None or record.candidate_attempt is None:
+            reason = record.reason if record and record.reason else "nothing to review yet"
+            self.notify(f"{record.path if record else 'this file'}: {reason}", timeout=3)
+            return
+        self.load_review(transcript_id)
+
+    def open_next_review(self, after: int | None, step: int) -> None:
+        """Open the next (``step`` 1) or previous (-1) file awaiting review, in the
+        table's current order, wrapping around."""
+        table = self.queue_screen.table
+        visible = [int(key.value) for key in table.rows if key.value is not None]
+        waiting = {i for i in visible if table.records[i].status == Status.REVIEW and i != after}
+        if not waiting:
+            self.notify("Nothing else is waiting for review", timeout=3)
+            return
+        if after in visible:
+            here = visible.index(after)
+            after_part, before_part = visible[here + 1 :], visible[:here]
+            order = after_part + before_part if step > 0 else before_part[::-1] + after_part[::-1]
+        else:
+            order = visible if step > 0 else visible[::-1]
+        target = next(i for i in order if i in waiting)
+        table.select(target)
+        self.load_review(target)
+
+    def decided(self, decision: Decision | None) -> None:
+        if decision is None or decision.action == "close":
+            return
+        if decision.action in ("accept", "reject", "rerun"):
+            self.apply_decision(decision)
+            self.open_next_review(decision.transcript_id, 1)
+        elif decision.action in ("next", "previous"):
+            self.open_next_review(decision.transcript_id, 1 if decision.action == "next" else -1)
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.binding_sections()))
+
+    def action_toggle_pause(self) -> None:
+        paused = not self.session.queue.paused
+        self.session.queue.set_paused(paused)
+        if not paused:
+            self.session.enqueue_pending()
+        self.notify(
+            "Processing paused after the current file" if paused else "Processing resumed",
+            timeout=2,
+        )
+
+    def action_toggle_stream(self) -> None:
+        self.queue_screen.query_one("#live", LivePanel).toggle_stream()
+
+    def switch_model(self, name: str) -> None:
+        try:
+            self.session.use_model(name)
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"Files from now on use {name}")
+
+    def choose_theme(self, name: str) -> None:
+        self.theme = name
+
+    def watch_theme(self, theme: str) -> None:
+        preferences.save(theme=theme)

@@ -1,0 +1,97 @@
+"""What is being generated right now: file, progress, speed, GPU, and the text itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Log, ProgressBar, Sparkline
+
+from tui_structurer.gpu.telemetry import Telemetry
+from tui_structurer.live_stats import LiveStats
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+def _gib(value: int | None) -> str:
+    return "N/A" if value is None else f"{value / 2**30:.1f}"
+
+
+def gpu_line(telemetry: Telemetry | None, offload_note: str) -> str:
+    """One line per GPU, or the plain reason there is none."""
+    if telemetry is None:
+        return "GPU: checking…"
+    if not telemetry.gpus:
+        return f"CPU only — {telemetry.unavailable or 'no GPU'}"
+    parts = []
+    for gpu in telemetry.gpus:
+        util = "N/A" if gpu.utilization_pct is None else f"{gpu.utilization_pct:.0f}%"
+        temp = "" if gpu.temperature_c is None else f"  {gpu.temperature_c:.0f}°C"
+        power = "" if gpu.power_w is None else f"  {gpu.power_w:.0f} W"
+        parts.append(
+            f"GPU{gpu.index} {gpu.name}: {util}  {_gib(gpu.memory_used)}/"
+            f"{_gib(gpu.memory_total)} GiB{temp}{power}"
+        )
+    if offload_note:
+        parts.append(offload_note)
+    return "\n".join(parts)
+
+
+class LivePanel(Vertical):
+    """Redrawn on a clock by the app (never per token)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.show_stream = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("Idle", id="live-file")
+        yield ProgressBar(total=100, show_eta=False, id="live-progress")
+        yield Label("", id="live-rate")
+        yield Sparkline([], id="live-sparkline")
+        yield Label("GPU: checking…", id="live-gpu")
+        yield Log(id="live-stream", max_lines=200)
+
+    def on_mount(self) -> None:
+        self.border_title = "Live"
+        self.query_one("#live-stream").display = False
+        self.query_one(Sparkline).display = False
+
+    def toggle_stream(self) -> None:
+        self.show_stream = not self.show_stream
+        self.query_one("#live-stream").display = self.show_stream
+
+    def update_from(self, live: LiveStats, queued: int, paused: bool) -> None:
+        state = " (paused)" if paused else ""
+        if live.path:
+            chunk = f"  chunk {live.chunk + 1}/{live.chunks}" if live.chunks > 1 else ""
+            head = f"▶ {live.path}  {live.step}{chunk}{state}"
+        else:
+            head = f"Idle — {queued} queued{state}" if queued or paused else "Idle — queue empty"
+        self.query_one("#live-file", Label).update(head)
+        self.query_one(ProgressBar).update(progress=live.progress * 100 if live.path else 0)
+        ttft = "—" if live.last_ttft is None else f"{live.last_ttft:.2f}s"
+        tokens = f"{live.tokens}/{live.expected} tokens   " if live.path else ""
+        self.query_one("#live-rate", Label).update(
+            f"{live.rate_now:6.1f} tok/s now   {live.rate_average:6.1f} avg   "
+            f"first token {ttft}   {tokens}queue {queued}, ETA "
+            f"{_duration(live.eta_seconds(queued))}"
+        )
+        sparkline = self.query_one(Sparkline)
+        sparkline.display = any(live.rate_history)
+        sparkline.data = list(live.rate_history)
+        if self.show_stream:
+            log = self.query_one(Log)
+            log.clear()
+            log.write(live.stream[-1500:])
+
+    def show_gpu(self, telemetry: Telemetry, offload_note: str) -> None:
+        self.query_one("#live-gpu", Label).update(gpu_line(telemetry, offload_note))

@@ -1,0 +1,164 @@
+"""The review app driven through Pilot on a real state store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_structurer.library import Status
+from tui_structurer.ui.app import StructurerApp
+from tui_structurer.ui.screens.queue import QueueScreen
+from tui_structurer.ui.screens.review import ReviewScreen
+from ui_seed import open_session, seed_folder, status_of
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return seed_folder(tmp_path / "talks")
+
+
+LONG_RUNNING = {"processing", "gpu"}
+
+
+async def settle(app: StructurerApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the short workers (loading, decisions, diffs), not the long-running ones."""
+    for _ in range(3):
+        await pilot.pause()
+        for worker in list(app.workers):
+            if worker.group not in LONG_RUNNING:
+                await worker.wait()
+    await pilot.pause()
+
+
+async def wait_for_review(app: StructurerApp, pilot) -> ReviewScreen:  # type: ignore[no-untyped-def]
+    for _ in range(100):
+        await settle(app, pilot)
+        if isinstance(app.screen, ReviewScreen):
+            return app.screen
+    raise AssertionError("the review screen did not open")
+
+
+async def loaded(app: StructurerApp, pilot) -> QueueScreen:  # type: ignore[no-untyped-def]
+    for _ in range(100):
+        await pilot.pause()
+        screen = app.queue_screen
+        if screen.table.row_count:
+            return screen
+    raise AssertionError("the queue did not load")
+
+
+async def test_accept_writes_output_and_records_decision(folder: Path) -> None:
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        assert queue.table.row_count == 4
+        queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "alpha.txt"))
+        await pilot.press("enter")
+        review = await wait_for_review(app, pilot)
+        assert review.item.record.path == "alpha.txt"
+        await pilot.press("a")
+        await settle(app, pilot)
+    session.close()
+    written = folder / "structured" / "alpha.md"
+    assert written.read_text().startswith("So the question people always ask me is:")
+    assert status_of(folder, "alpha.txt") == Status.ACCEPTED
+
+
+async def test_reject_leaves_no_output_and_survives_restart(folder: Path) -> None:
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "beta.txt"))
+        await pilot.press("enter")
+        await wait_for_review(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+    session.close()
+    assert not (folder / "structured").exists()
+
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        statuses = {r.path: r.status for r in queue.table.records.values()}
+        assert statuses["beta.txt"] == Status.REJECTED
+        assert statuses["alpha.txt"] == Status.REVIEW
+    session.close()
+
+
+async def test_navigation_between_files_and_changes(folder: Path) -> None:
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "alpha.txt"))
+        await pilot.press("n")
+        review = await wait_for_review(app, pilot)
+        first = review.item.record.path
+        assert first == "beta.txt"  # the next one awaiting review after alpha
+        assert review.item.diff.changes  # the model dropped words in beta
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert review.query_one("DiffView").change_index == 0
+        await pilot.press("n")
+        review = await wait_for_review(app, pilot)
+        await pilot.pause()
+        assert app.screen.item.record.path == "gamma.txt"  # type: ignore[attr-defined]
+        await pilot.press("p")
+        await pilot.pause()
+        await settle(app, pilot)
+        assert app.screen.item.record.path == "beta.txt"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+    session.close()
+
+
+async def test_status_filter_keys(folder: Path) -> None:
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        await pilot.press("1")  # pending only
+        await pilot.pause()
+        assert queue.table.row_count == 1
+        await pilot.press("3")  # review
+        await pilot.pause()
+        assert queue.table.row_count == 3
+        await pilot.press("0")
+        await pilot.pause()
+        assert queue.table.row_count == 4
+    session.close()
+
+
+async def test_edit_is_rescored_as_a_new_attempt(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/bends in the middle?/bends in the middle!/' \"$1\"\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "alpha.txt"))
+        await pilot.press("enter")
+        review = await wait_for_review(app, pilot)
+        await pilot.press("e")
+        for _ in range(50):
+            await settle(app, pilot)
+            if review.item.attempt.model == "(edited)":
+                break
+        assert "bends in the middle!" in review.item.attempt.final_output
+        assert len(review.item.history) == 2
+    session.close()
