@@ -97,10 +97,14 @@ async def test_navigation_between_files_and_changes(folder: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         queue = await loaded(app, pilot)
         queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "alpha.txt"))
-        await pilot.press("n")
+        await pilot.press("n")  # from the queue: the selected file, as it awaits review
         review = await wait_for_review(app, pilot)
-        first = review.item.record.path
-        assert first == "beta.txt"  # the next one awaiting review after alpha
+        assert review.item.record.path == "alpha.txt"
+        await pilot.press("n")  # from a review: the next file awaiting review
+        review = await wait_for_review(app, pilot)
+        await pilot.pause()
+        review = app.screen  # type: ignore[assignment]
+        assert review.item.record.path == "beta.txt"
         assert review.item.diff.changes  # the model dropped words in beta
         await pilot.press("right_square_bracket")
         await pilot.pause()

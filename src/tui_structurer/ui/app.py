@@ -256,11 +256,14 @@ class StructurerApp(App[None]):
             return
         self.load_review(transcript_id)
 
-    def open_next_review(self, after: int | None, step: int) -> None:
-        """Open the next (``step`` 1) or previous (-1) file awaiting review, in the
-        table's current order, wrapping around."""
+    def open_next_review(self, after: int | None, step: int, inclusive: bool = False) -> None:
+        """Open the next (``step`` 1) or previous (-1) file awaiting review after
+        ``after`` (or from it, when ``inclusive``), in the table's order, wrapping."""
         table = self.queue_screen.table
-        visible = [int(key.value) for key in table.rows if key.value is not None]
+        visible = table.shown_ids
+        if inclusive and after is not None and table.records[after].status == Status.REVIEW:
+            self.load_review(after)
+            return
         waiting = {i for i in visible if table.records[i].status == Status.REVIEW and i != after}
         if not waiting:
             self.notify("Nothing else is waiting for review", timeout=3)

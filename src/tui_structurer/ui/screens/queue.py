@@ -8,11 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label
+from textual.widgets import Footer, Header, Input, Label, Static
 
 from tui_structurer.library import Status
 from tui_structurer.ui.widgets.live_panel import LivePanel
-from tui_structurer.ui.widgets.transcript_table import COLUMNS, TranscriptTable
+from tui_structurer.ui.widgets.transcript_table import COLUMNS, TranscriptTable, header_line
 
 FILTER_KEYS = {"0": None, **{str(i): status for i, status in enumerate(Status, start=1)}}
 
@@ -39,6 +39,7 @@ class QueueScreen(Screen[None]):
         yield Header()
         yield Label("Opening folder…", id="counts")
         yield Input(placeholder="filter by path (enter to apply, escape to leave)", id="filter")
+        yield Static(header_line(), id="table-header")
         yield TranscriptTable(id="transcripts")
         yield LivePanel(id="live")
         yield Footer()
@@ -73,19 +74,12 @@ class QueueScreen(Screen[None]):
         self.update_counts()
 
     def action_cycle_sort(self) -> None:
-        sortable = [c for c in COLUMNS if c != "latest"]
+        sortable = [name for name, _ in COLUMNS if name != "latest"]
         self.table.sort_column = sortable[
             (sortable.index(self.table.sort_column) + 1) % len(sortable)
         ]
         self.table.rebuild()
         self.notify(f"Sorted by {self.table.sort_column}", timeout=1.5)
-
-    @on(DataTable.HeaderSelected)
-    def sort_by_header(self, event: DataTable.HeaderSelected) -> None:
-        column = str(event.column_key.value)
-        if column != "latest":
-            self.table.sort_column = column
-            self.table.rebuild()
 
     def action_focus_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -115,10 +109,11 @@ class QueueScreen(Screen[None]):
         if transcript_id is not None:
             self.app.open_review(transcript_id)  # type: ignore[attr-defined]
 
-    @on(DataTable.RowSelected)
-    def row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.open_review(int(event.row_key.value))  # type: ignore[attr-defined]
+    @on(TranscriptTable.Selected)
+    def row_selected(self, event: TranscriptTable.Selected) -> None:
+        self.app.open_review(event.transcript_id)  # type: ignore[attr-defined]
 
     def action_next_review(self) -> None:
-        self.app.open_next_review(self.table.current_id(), 1)  # type: ignore[attr-defined]
+        self.app.open_next_review(  # type: ignore[attr-defined]
+            self.table.current_id(), 1, inclusive=True
+        )
