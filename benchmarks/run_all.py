@@ -16,6 +16,8 @@ def main() -> None:
     fidelity_speed.main()
     print("\n== pipeline overhead ==")
     pipeline_overhead.main()
+    print("\n== review app: big folder, scrolling, keys while generating ==")
+    ui_responsiveness.main()
 
 
 if __name__ == "__main__":

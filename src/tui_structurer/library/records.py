@@ -31,6 +31,8 @@ class TranscriptRecord:
     warnings: tuple[str, ...]
     candidate_attempt: int | None
     attempts: int
+    latest_step: str | None
+    """``model/prompt`` of the most recent attempt."""
     likeness: float | None
     """Raw likeness of the candidate attempt."""
     passed: bool | None

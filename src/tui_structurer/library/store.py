@@ -26,6 +26,8 @@ DB_NAME = "state.sqlite3"
 
 _TRANSCRIPT_SELECT = """
 SELECT t.*, (SELECT COUNT(*) FROM attempts a WHERE a.transcript_id = t.id) AS n_attempts,
+       (SELECT a.model || '/' || a.prompt FROM attempts a WHERE a.transcript_id = t.id
+        ORDER BY a.id DESC LIMIT 1) AS latest_step,
        c.raw_likeness AS cand_likeness, c.passed AS cand_passed
 FROM transcripts t LEFT JOIN attempts c ON c.id = t.candidate_attempt
 """
@@ -48,6 +50,7 @@ def _transcript(row: sqlite3.Row) -> TranscriptRecord:
         warnings=tuple(json.loads(row["warnings"])),
         candidate_attempt=row["candidate_attempt"],
         attempts=row["n_attempts"],
+        latest_step=row["latest_step"],
         likeness=row["cand_likeness"],
         passed=None if row["cand_passed"] is None else bool(row["cand_passed"]),
     )

@@ -212,12 +212,9 @@ class StructurerApp(App[None]):
             return
         if message.record is None:
             return
-        latest = None
-        if isinstance(event, AttemptFinished):
-            latest = f"{event.result.step.model}/{event.result.step.prompt}"
         if isinstance(event, FileFinished) and event.result.status == Status.FAILED:
             self.notify(f"{event.result.path}: {event.result.reason}", severity="warning")
-        self.queue_screen.table.update_record(message.record, latest)
+        self.queue_screen.table.update_record(message.record)
         self.queue_screen.update_counts()
 
     @on(RecordChanged)

@@ -19,6 +19,7 @@ FILTER_KEYS = {"0": None, **{str(i): status for i, status in enumerate(Status, s
 
 class QueueScreen(Screen[None]):
     CSS_PATH = "queue.tcss"
+    AUTO_FOCUS = "#transcripts"  # not the (hidden) filter box, which would eat every key
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_selected", "Review", id="review-selected",
                 tooltip="Review the selected file"),

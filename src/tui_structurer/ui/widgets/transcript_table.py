@@ -81,7 +81,6 @@ class TranscriptTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.records: dict[int, TranscriptRecord] = {}
-        self.latest: dict[int, str] = {}
         self.status_filter: Status | None = None
         self.text_filter = ""
         self.sort_column = "path"
@@ -113,11 +112,9 @@ class TranscriptTable(ScrollView, can_focus=True):
         self.cursor = self._row_of.get(current, 0) if current is not None else 0
         self.refresh()
 
-    def update_record(self, record: TranscriptRecord, latest: str | None = None) -> None:
+    def update_record(self, record: TranscriptRecord) -> None:
         old = self.records.get(record.id)
         self.records[record.id] = record
-        if latest is not None:
-            self.latest[record.id] = latest
         reordered = (
             old is not None
             and old.status != record.status
@@ -146,7 +143,7 @@ class TranscriptTable(ScrollView, can_focus=True):
         likeness = "" if record.likeness is None else f"{record.likeness:.3f}"
         if record.passed is False:
             likeness += " ✗"
-        note = record.reason or self.latest.get(record.id, "")
+        note = record.reason or record.latest_step or ""
         return [
             (str(record.status), STATUS_STYLE[record.status]),
             ("" if record.words is None else str(record.words), Style()),
