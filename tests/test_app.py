@@ -41,6 +41,14 @@ async def wait_for_review(app: StructurerApp, pilot) -> ReviewScreen:  # type: i
     raise AssertionError("the review screen did not open")
 
 
+async def review_of(app: StructurerApp, pilot, path: str) -> ReviewScreen:  # type: ignore[no-untyped-def]
+    """Select ``path`` in the queue and open its review."""
+    table = app.queue_screen.table
+    table.select(next(i for i, r in table.records.items() if r.path == path))
+    await pilot.press("enter")
+    return await wait_for_review(app, pilot)
+
+
 async def loaded(app: StructurerApp, pilot) -> QueueScreen:  # type: ignore[no-untyped-def]
     for _ in range(100):
         await pilot.pause()
@@ -56,9 +64,7 @@ async def test_accept_writes_output_and_records_decision(folder: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         queue = await loaded(app, pilot)
         assert queue.table.row_count == 4
-        queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "alpha.txt"))
-        await pilot.press("enter")
-        review = await wait_for_review(app, pilot)
+        review = await review_of(app, pilot, "alpha.txt")
         assert review.item.record.path == "alpha.txt"
         await pilot.press("a")
         await settle(app, pilot)
@@ -73,9 +79,7 @@ async def test_reject_leaves_no_output_and_survives_restart(folder: Path) -> Non
     app = StructurerApp(session, start_processing=False)
     async with app.run_test(size=SIZE) as pilot:
         queue = await loaded(app, pilot)
-        queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "beta.txt"))
-        await pilot.press("enter")
-        await wait_for_review(app, pilot)
+        await review_of(app, pilot, "beta.txt")
         await pilot.press("r")
         await settle(app, pilot)
     session.close()
@@ -154,10 +158,8 @@ async def test_edit_is_rescored_as_a_new_attempt(
     session = open_session(folder)
     app = StructurerApp(session, start_processing=False)
     async with app.run_test(size=SIZE) as pilot:
-        queue = await loaded(app, pilot)
-        queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "alpha.txt"))
-        await pilot.press("enter")
-        review = await wait_for_review(app, pilot)
+        await loaded(app, pilot)
+        review = await review_of(app, pilot, "alpha.txt")
         await pilot.press("e")
         for _ in range(50):
             await settle(app, pilot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app import SIZE, loaded, settle, wait_for_review
+from test_app import SIZE, loaded, review_of, settle
 from tui_structurer import paths
 from tui_structurer.library import Status
 from tui_structurer.ui import preferences
@@ -55,12 +55,10 @@ async def test_user_keymap_rebinds_by_id(tmp_path: Path) -> None:
     session = open_session(folder)
     app = StructurerApp(session, start_processing=False)
     async with app.run_test(size=SIZE) as pilot:
-        queue = await loaded(app, pilot)
+        await loaded(app, pilot)
         notices = [n.message for n in app._notifications]
         assert any("no key binding with id 'not-a-binding'" in m for m in notices)
-        queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "gamma.txt"))
-        await pilot.press("enter")
-        await wait_for_review(app, pilot)
+        await review_of(app, pilot, "gamma.txt")
         await pilot.press("y")
         await settle(app, pilot)
     session.close()

@@ -48,6 +48,30 @@ can be rebound by id in keymap.toml in the same folder (press ? in the app for i
 COMMANDS = ("open", "run", "status")
 
 
+def _folder_options(parser: argparse.ArgumentParser, processing: bool) -> None:
+    parser.add_argument("folder", type=Path, metavar="FOLDER", help="folder of transcripts")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="a models.toml that overrides the shipped and user ones",
+    )
+    if not processing:
+        return
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: FOLDER/structured, or settings.output_dir)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help="a model profile from models.toml, a .gguf path, or ollama:NAME:TAG "
+        "(default: the cascade's models)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tui-structurer",
@@ -64,12 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Open the review app: files are processed in the background and "
         "each result is shown side by side with its source to accept, reject or rerun.",
     )
-    review.add_argument("folder", type=Path, metavar="FOLDER", help="folder of transcripts")
-    review.add_argument("--out", type=Path, metavar="DIR", help="output folder")
-    review.add_argument(
-        "--model", metavar="NAME", help="model profile, .gguf path or ollama:NAME:TAG"
-    )
-    review.add_argument("--config", type=Path, metavar="FILE", help="extra models.toml")
+    _folder_options(review, processing=True)
     review.add_argument(
         "--paused", action="store_true", help="open without processing; press space to start"
     )
@@ -81,25 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         "Files that pass the fidelity gate wait for review (or are written with "
         "--auto-accept); the exit code is non-zero only when the run itself fails.",
     )
-    run.add_argument("folder", type=Path, metavar="FOLDER", help="folder of transcripts")
-    run.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="output folder (default: FOLDER/structured, or settings.output_dir)",
-    )
-    run.add_argument(
-        "--model",
-        metavar="NAME",
-        help="a model profile from models.toml, a "
-        ".gguf path, or ollama:NAME:TAG (default: the cascade's models)",
-    )
-    run.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="a models.toml that overrides the shipped and user ones",
-    )
+    _folder_options(run, processing=True)
     run.add_argument(
         "--auto-accept", action="store_true", help="write outputs that pass the gate without review"
     )
@@ -113,8 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Counts per status and, per file, its status, likeness, attempts "
         "and the reason for a failure.",
     )
-    status.add_argument("folder", type=Path, metavar="FOLDER")
-    status.add_argument("--config", type=Path, metavar="FILE")
+    _folder_options(status, processing=False)
     status.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
