@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fidelity_speed
 import pipeline_overhead
+import ui_responsiveness
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ class Telemetry:
     """Why there are no figures (no NVML, no GPU), in words."""
 
 
-def _load_nvml() -> Any:
+def load_nvml() -> Any:
     import pynvml
 
     return pynvml
@@ -48,7 +48,7 @@ class GpuSampler:
         self.unavailable: str | None = None
         try:
             if self._nvml is None:
-                self._nvml = _load_nvml()
+                self._nvml = load_nvml()
             self._nvml.nvmlInit()
             count = self._nvml.nvmlDeviceGetCount()
             for index in range(count):
