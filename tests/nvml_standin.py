@@ -24,6 +24,10 @@ class Card:
     temperature: int = 40
     power_mw: int | None = 50_000
     """None: the card does not report power (NVML_ERROR_NOT_SUPPORTED)."""
+    mig: bool | None = None
+    """None: not a MIG-capable card (the query is not supported)."""
+    other_processes: int = 0
+    """Bytes held by other programs: counted as used, not free."""
 
 
 @dataclass
@@ -50,7 +54,16 @@ class StandInNvml:
         return card.name
 
     def nvmlDeviceGetMemoryInfo(self, card: Card) -> SimpleNamespace:
-        return SimpleNamespace(total=card.total, used=card.used, free=card.total - card.used)
+        used = card.used + card.other_processes
+        return SimpleNamespace(total=card.total, used=used, free=card.total - used)
+
+    def nvmlDeviceGetMigMode(self, card: Card) -> tuple[int, int]:
+        if card.mig is None:
+            raise pynvml.NVMLError(pynvml.NVML_ERROR_NOT_SUPPORTED)
+        return (int(card.mig), int(card.mig))
+
+    def nvmlSystemGetDriverVersion(self) -> str:
+        return "550.54.14"
 
     def nvmlDeviceGetUtilizationRates(self, card: Card) -> SimpleNamespace:
         return SimpleNamespace(gpu=card.utilization, memory=0)

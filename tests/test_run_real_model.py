@@ -143,4 +143,4 @@ def test_truncated_model_is_a_clear_error(
         truncated.write_bytes(handle.read(5_000_000))
     code, _, err = run(capsys, str(talks), "--model", str(truncated))
     assert code == 1
-    assert f"({truncated}) could not be loaded by llama.cpp" in err
+    assert f'model "{truncated}": {truncated} is truncated' in err

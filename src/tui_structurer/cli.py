@@ -45,7 +45,7 @@ Models, prompts, the attempt cascade and the fidelity gate are set in models.tom
 a models.toml in your user config folder overrides the shipped one. Keys of the app
 can be rebound by id in keymap.toml in the same folder (press ? in the app for ids).
 """
-COMMANDS = ("open", "run", "status")
+COMMANDS = ("open", "run", "status", "doctor")
 
 
 def _folder_options(parser: argparse.ArgumentParser, processing: bool) -> None:
@@ -116,6 +116,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     _folder_options(status, processing=False)
     status.add_argument("--json", action="store_true", help="print one JSON object")
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check GPUs, the llama.cpp build and every model; show where files live",
+        description="GPUs and driver (through NVML), whether llama-cpp-python can offload "
+        "to a GPU, each model profile with the file it resolves to and its GPU offload "
+        "plan, and where config, themes, state, cache and logs live.",
+    )
+    doctor.add_argument("--config", type=Path, metavar="FILE", help="an extra models.toml")
+    doctor.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
@@ -183,6 +193,14 @@ def _open(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+def _doctor(args: argparse.Namespace, config: Config) -> int:
+    from tui_structurer.doctor import doctor_report, format_report
+
+    report = doctor_report(config)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
 def _status(args: argparse.Namespace, config: Config) -> int:
     try:
         folder = _open_folder(config, args.folder, None)
@@ -221,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args, config)
         if args.command == "open":
             return _open(args, config)
+        if args.command == "doctor":
+            return _doctor(args, config)
         return _status(args, config)
     except ConfigError as exc:
         _error(f"config error: {exc}")

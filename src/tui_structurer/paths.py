@@ -32,6 +32,20 @@ def user_config_file() -> Path:
     return user_config_dir() / "models.toml"
 
 
+def user_themes_dir() -> Path:
+    return user_config_dir() / "themes"
+
+
+def keymap_file() -> Path:
+    """The user's key bindings, by binding id."""
+    return user_config_dir() / "keymap.toml"
+
+
+def preferences_file() -> Path:
+    """What the app remembers between sessions (the theme)."""
+    return platformdirs.user_state_path(APP_NAME) / "preferences.json"
+
+
 def user_cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME)
 

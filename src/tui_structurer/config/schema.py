@@ -59,8 +59,10 @@ class ModelProfile:
     seed: int = 0
     """Sampling seed, for reproducible runs when temperature > 0."""
     gpu_layers: int | Literal["auto"] = "auto"
-    """Layers to offload to the GPU: a number, or "auto" (all of them on a GPU build of
-    llama-cpp-python, none on a CPU build)."""
+    """Layers to offload to the GPU: a number, or "auto" (as many as fit in the free
+    memory NVML reports, from the model's own sizes; none on a CPU build)."""
+    vram_reserve_mb: int = 0
+    """Memory to leave free on each GPU; 0 means 5 % of the card, at most 1 GiB."""
     threads: int = 0
     """CPU threads for generation; 0 lets llama.cpp choose."""
     description: str = ""

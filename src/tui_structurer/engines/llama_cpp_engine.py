@@ -11,10 +11,19 @@ from typing import Any
 
 from tui_structurer.config import ModelProfile
 from tui_structurer.engines.base import EngineError, EngineLoadError, GenerationStats, TextPiece
+from tui_structurer.gpu.gguf_meta import GgufError, read_model_facts
+from tui_structurer.gpu.load_recovery import LoadFailed, load_with_fewer_layers
+from tui_structurer.gpu.offload_plan import OffloadPlan, PlanOptions, plan_offload
+from tui_structurer.gpu.probe import GpuInventory, probe_gpus
 from tui_structurer.prompts import RenderedPrompt
 
 CHAT_TEMPLATE_TOKENS_PER_MESSAGE = 8
 """Role markers a chat template wraps around each message (generous for common ones)."""
+N_UBATCH = 512
+SWA_FULL = False
+"""Sliding-window layers keep only their window (checked here to give the same greedy
+output as a full-size cache when a prompt prefix is reused), which saves most of a
+Gemma model's KV memory."""
 
 
 def supports_gpu_offload() -> bool:
@@ -24,11 +33,20 @@ def supports_gpu_offload() -> bool:
     return bool(llama_cpp.llama_supports_gpu_offload())
 
 
-def gpu_layers_for(profile: ModelProfile) -> int:
-    """The profile's layer count, or for "auto" all layers on a GPU build, none on CPU."""
-    if profile.gpu_layers != "auto":
-        return profile.gpu_layers
-    return -1 if supports_gpu_offload() else 0
+def offload_plan_for(
+    profile: ModelProfile, model_path: Path, inventory: GpuInventory | None = None
+) -> OffloadPlan:
+    """The plan for loading ``profile``: sized from NVML and the file, or pinned."""
+    facts = read_model_facts(model_path)
+    options = PlanOptions(
+        n_ctx=profile.context,
+        n_ubatch=N_UBATCH,
+        swa_full=SWA_FULL,
+        reserve_bytes=profile.vram_reserve_mb * 2**20 if profile.vram_reserve_mb else None,
+        pinned_layers=None if profile.gpu_layers == "auto" else profile.gpu_layers,
+        gpu_offload_supported=supports_gpu_offload(),
+    )
+    return plan_offload(facts, inventory or probe_gpus(), options)
 
 
 class LlamaCppEngine:
@@ -42,15 +60,28 @@ class LlamaCppEngine:
         self.model_path = model_path
         self._profile = profile
         try:
-            self._llm: Any = llama_cpp.Llama(
+            self.plan = offload_plan_for(profile, model_path)
+        except GgufError as exc:
+            raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
+
+        def load(n_gpu_layers: int) -> Any:
+            return llama_cpp.Llama(
                 model_path=str(model_path),
                 n_ctx=profile.context,
-                n_gpu_layers=gpu_layers_for(profile),
+                n_ubatch=N_UBATCH,
+                n_gpu_layers=n_gpu_layers,
+                tensor_split=list(self.plan.tensor_split) if self.plan.tensor_split else None,
+                swa_full=SWA_FULL,
                 n_threads=profile.threads or None,
                 seed=profile.seed,
                 verbose=False,
             )
-        except (ValueError, RuntimeError, OSError, MemoryError) as exc:
+
+        try:
+            self._llm, self.load_notes = load_with_fewer_layers(
+                load, self.plan.n_gpu_layers, (ValueError, RuntimeError, MemoryError)
+            )
+        except (LoadFailed, OSError) as exc:
             raise EngineLoadError(
                 f'model "{profile.name}" ({model_path}) could not be loaded by llama.cpp: '
                 f"{exc}. The file may be truncated or corrupt, or too large for free memory."

@@ -43,6 +43,12 @@ class EnginePool:
             self._current = self._factory(profile, path)
             return self._current
 
+    @property
+    def plan_note(self) -> str:
+        """How the loaded model was placed (GPU layers), for the live panel."""
+        plan = getattr(self._current, "plan", None)
+        return "" if plan is None else f"{self._current.name}: {plan.reason}"  # type: ignore[union-attr]
+
     def close(self) -> None:
         if self._current is not None:
             self._current.close()

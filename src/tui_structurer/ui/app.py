@@ -227,7 +227,7 @@ class StructurerApp(App[None]):
         self.telemetry = message.telemetry
         with contextlib.suppress(NoMatches):
             panel = self.queue_screen.query_one("#live", LivePanel)
-            panel.show_gpu(message.telemetry, self.offload_note)
+            panel.show_gpu(message.telemetry, self.session.engines.plan_note or self.offload_note)
 
     @on(ReviewLoaded)
     def review_loaded(self, message: ReviewLoaded) -> None:

@@ -11,13 +11,9 @@ import tomllib
 from tui_structurer import paths
 
 
-def keymap_file() -> str:
-    return str(paths.user_config_dir() / "keymap.toml")
-
-
 def load_keymap(known_ids: set[str]) -> tuple[dict[str, str], list[str]]:
     """The user's keymap and a problem line per entry that was ignored."""
-    path = paths.user_config_dir() / "keymap.toml"
+    path = paths.keymap_file()
     if not path.is_file():
         return {}, []
     try:

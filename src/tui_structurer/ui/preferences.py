@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from tui_structurer import paths
 
 
-def preferences_file() -> Path:
-    return platformdirs.user_state_path(paths.APP_NAME) / "preferences.json"
-
-
 def load() -> dict[str, Any]:
     try:
-        data = json.loads(preferences_file().read_text(encoding="utf-8"))
+        data = json.loads(paths.preferences_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -27,7 +20,7 @@ def load() -> dict[str, Any]:
 def save(**values: Any) -> None:
     """Merge ``values`` into the saved preferences; failing to save is not an error."""
     data = {**load(), **values}
-    file = preferences_file()
+    file = paths.preferences_file()
     with contextlib.suppress(OSError):
         file.parent.mkdir(parents=True, exist_ok=True)
         temp = file.with_suffix(".tmp")

@@ -58,7 +58,7 @@ def theme_from_file(file: Path) -> Theme:
 
 
 def theme_dirs() -> list[Path]:
-    return [paths.shipped_path("themes"), paths.user_config_dir() / "themes"]
+    return [paths.shipped_path("themes"), paths.user_themes_dir()]
 
 
 def load_themes() -> tuple[list[Theme], list[ThemeProblem]]:
