@@ -37,16 +37,6 @@ def _gpu_entry(gpu: GpuInfo) -> dict[str, Any]:
     }
 
 
-def _gpu_entry(gpu: GpuInfo) -> dict[str, Any]:
-    return {
-        "index": gpu.index,
-        "name": gpu.name,
-        "total_bytes": gpu.total,
-        "free_bytes": gpu.free,
-        "mig": gpu.mig,
-    }
-
-
 def doctor_report(config: Config, inventory: GpuInventory | None = None) -> dict[str, Any]:
     """Everything `doctor` prints, as one JSON-ready object."""
     inventory = inventory or probe_gpus()
