@@ -8,6 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fidelity_speed
+import gguf_read_speed
 import pipeline_overhead
 import ui_responsiveness
 
@@ -15,6 +16,8 @@ import ui_responsiveness
 def main() -> None:
     print("== fidelity scoring ==")
     fidelity_speed.main()
+    print("\n== GGUF metadata for GPU sizing ==")
+    gguf_read_speed.main()
     print("\n== pipeline overhead ==")
     pipeline_overhead.main()
     print("\n== review app: big folder, scrolling, keys while generating ==")
