@@ -161,6 +161,9 @@ class BatchRunner:
 
         try:
             changed = file_hash(source) != record.content_hash
+        except FileNotFoundError:
+            library.mark_missing(record.path)  # its attempts stay on record
+            return finish(Status.MISSING, "the source was deleted while it was processed", outcome)
         except OSError:
             changed = True
         if changed:

@@ -45,7 +45,7 @@ Models, prompts, the attempt cascade and the fidelity gate are set in models.tom
 a models.toml in your user config folder overrides the shipped one. Keys of the app
 can be rebound by id in keymap.toml in the same folder (press ? in the app for ids).
 """
-COMMANDS = ("open", "run", "status", "doctor")
+COMMANDS = ("open", "run", "watch", "status", "doctor")
 
 
 def _folder_options(parser: argparse.ArgumentParser, processing: bool) -> None:
@@ -106,6 +106,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--json", action="store_true", help="print the summary as one JSON object on stdout"
+    )
+
+    watch = commands.add_parser(
+        "watch",
+        help="process FOLDER now and every transcript dropped into it later, unattended",
+        description="Process what is pending, then watch FOLDER (and its sub-folders) "
+        "for new or changed transcripts, each processed once it has been stable for the "
+        "quiet period. One log line per event, also written to watch.log in the user log "
+        "folder. Ctrl+C or SIGTERM stops cleanly: the file in progress returns to pending.",
+    )
+    _folder_options(watch, processing=True)
+    watch.add_argument(
+        "--auto-accept", action="store_true", help="write outputs that pass the gate without review"
+    )
+    watch.add_argument(
+        "--quiet-seconds",
+        type=float,
+        metavar="S",
+        help="how long a new file must stay unchanged before it is read "
+        "(default: settings.quiet_seconds, 2)",
     )
 
     status = commands.add_parser(
@@ -193,6 +213,46 @@ def _open(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+def _watch(args: argparse.Namespace, config: Config) -> int:
+    from tui_structurer.session import ReviewSession, SessionError, SessionEvent
+    from tui_structurer.watch_log import log_event, open_log
+
+    if args.model:
+        config = use_model(config, args.model)
+    folder = _open_folder(config, args.folder, args.out)
+    session = ReviewSession(folder, config, auto_accept=args.auto_accept)
+    logger, log_file = open_log()
+    stop = threading.Event()
+    failed: list[str] = []
+
+    def notify(event: SessionEvent) -> None:
+        log_event(logger, event)
+        if isinstance(event, SessionError):
+            failed.append(event.message)
+            stop.set()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        logger.info("%s: stopping; the file in progress returns to pending",
+                    signal.Signals(signum).name)  # fmt: skip
+        stop.set()
+        session.stop_current()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    quiet = args.quiet_seconds if args.quiet_seconds is not None else config.settings.quiet_seconds
+    try:
+        queued = session.enqueue_pending()
+        logger.info("watching %s (%d pending, quiet period %.1f s, log %s)", folder.root,
+                    queued, quiet, log_file)  # fmt: skip
+        session.start_watching(notify, quiet)
+        session.run_queue(stop, notify)
+    finally:
+        session.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    logger.info("stopped")
+    return EXIT_RUN_ERROR if failed else EXIT_OK
+
+
 def _doctor(args: argparse.Namespace, config: Config) -> int:
     from tui_structurer.doctor import doctor_report, format_report
 
@@ -241,6 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open(args, config)
         if args.command == "doctor":
             return _doctor(args, config)
+        if args.command == "watch":
+            return _watch(args, config)
         return _status(args, config)
     except ConfigError as exc:
         _error(f"config error: {exc}")

@@ -20,10 +20,12 @@ from tui_structurer.engines.pool import EnginePool
 from tui_structurer.fidelity import score
 from tui_structurer.library import AttemptRecord, Status, TranscriptRecord
 from tui_structurer.library.folder import Folder
+from tui_structurer.library.scan import scan_file
 from tui_structurer.live_stats import LiveStats
 from tui_structurer.pipeline import AttemptResult, Pipeline
 from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.transcripts import TranscriptError, read_transcript
+from tui_structurer.watching import FolderWatcher, WatchCallbacks
 from tui_structurer.work_queue import Job, WorkQueue
 
 EDITED = "(edited)"
@@ -37,7 +39,18 @@ class SessionError:
     message: str
 
 
-SessionEvent = BatchEvent | SessionError
+@dataclass(frozen=True, slots=True)
+class FolderChange:
+    """The watcher saw files arrive, move or disappear."""
+
+    kind: str
+    """"queued", "changed", "moved" or "missing"."""
+    paths: tuple[str, ...]
+    """Current relative paths of the transcripts concerned."""
+    detail: str = ""
+
+
+SessionEvent = BatchEvent | SessionError | FolderChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +65,17 @@ class ReviewItem:
 
 
 class ReviewSession:
-    def __init__(self, folder: Folder, config: Config, engines: EnginePool | None = None):
+    def __init__(
+        self,
+        folder: Folder,
+        config: Config,
+        engines: EnginePool | None = None,
+        auto_accept: bool = False,
+    ):
         self.folder = folder
         self.config = config
+        self.auto_accept = auto_accept
+        self._watcher: FolderWatcher | None = None
         self.engines = engines or EnginePool()
         self.queue = WorkQueue()
         self.live = LiveStats()
@@ -89,7 +110,9 @@ class ReviewSession:
                 record = self.folder.library.get(job.transcript_id)
                 if record.status not in (Status.PENDING, Status.FAILED):
                     continue
-                runner = BatchRunner(self.folder, self._pipeline, self.config.settings, emit=emit)
+                runner = BatchRunner(
+                    self.folder, self._pipeline, self.config.settings, self.auto_accept, emit=emit
+                )
                 self.cancel.clear()
                 try:
                     runner.process_one(record, 0, len(self.queue) + 1, self.cancel, job.steps)
@@ -99,6 +122,55 @@ class ReviewSession:
                     notify(SessionError(str(exc)))
         finally:
             self._idle.set()
+
+    # -- watching ----------------------------------------------------------------------
+
+    def start_watching(self, notify: Callable[[SessionEvent], None], quiet_s: float) -> None:
+        """Queue transcripts dropped into the folder from now on (until :meth:`close`)."""
+        library = self.folder.library
+
+        def ready(paths: list[str]) -> None:
+            found = [f for f in (scan_file(self.folder.root, p) for p in paths) if f]
+            adopted = [f.path for f in found if library.adopt_missing(f)]
+            if adopted:
+                notify(FolderChange("moved", tuple(adopted), "same content as a deleted file"))
+            library.sync(found, complete=False)
+            queued, changed = [], []
+            for file in found:
+                record = library.get_by_path(file.path)
+                if record is None:
+                    continue
+                if record.status == Status.PENDING and record.id not in self.queue:
+                    queued.append(record)
+                else:
+                    changed.append(record.path)
+            self.queue.extend([r.id for r in queued])
+            if queued:
+                notify(FolderChange("queued", tuple(r.path for r in queued)))
+            if changed:
+                notify(FolderChange("changed", tuple(changed)))
+
+        def moved(old: str, new: str, is_dir: bool) -> None:
+            if is_dir:
+                count = library.rename_folder(old, new)
+                if count:
+                    notify(FolderChange("moved", (new,), f"{old}/ → {new}/ ({count} files)"))
+            elif library.rename(old, new):
+                notify(FolderChange("moved", (new,), f"{old} → {new}"))
+            else:  # renamed onto another transcript or from an unknown name: look again
+                ready([new])
+
+        def deleted(path: str) -> None:
+            library.mark_missing(path)
+            notify(FolderChange("missing", (path,)))
+
+        self._watcher = FolderWatcher(
+            self.folder.root,
+            [self.folder.state_dir, self.folder.out_dir],
+            WatchCallbacks(ready, moved, deleted),
+            quiet_s,
+        )
+        self._watcher.start()
 
     def stop_current(self) -> None:
         """Cancel the generation in progress; its file returns to pending."""
@@ -167,7 +239,9 @@ class ReviewSession:
         return self.folder.library.attempt(attempt_id)
 
     def close(self, timeout: float = 30.0) -> None:
-        """Stop generating, wait for the processing loop to leave, then close."""
+        """Stop watching and generating, wait for the processing loop to leave, close."""
+        if self._watcher is not None:
+            self._watcher.stop()
         self.cancel.set()
         self._idle.wait(timeout)
         self.engines.close()

@@ -20,6 +20,10 @@ class Settings:
     """Transcripts larger than this are refused (a 20,000-word talk is about 120 kB)."""
     start_processing: bool = True
     """Whether the review app starts processing pending files as soon as it opens."""
+    watch: bool = True
+    """Whether the review app watches the folder for transcripts dropped in later."""
+    quiet_seconds: float = 2.0
+    """A dropped file is processed once its size and time stayed unchanged this long."""
 
 
 @dataclass(frozen=True)

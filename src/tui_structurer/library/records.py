@@ -15,6 +15,8 @@ class Status(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     FAILED = "failed"
+    MISSING = "missing"
+    """The source file was deleted before its work was decided."""
 
 
 @dataclass(frozen=True, slots=True)

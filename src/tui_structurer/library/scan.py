@@ -40,6 +40,22 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
+def scan_file(folder: Path, relative: str) -> ScannedFile | None:
+    """One file, as :func:`scan` would list it; None if it is gone or not a transcript."""
+    root = folder.resolve()
+    path = root / relative
+    if not is_candidate_name(path.name) or not path.is_file():
+        return None
+    if path.is_symlink() and not _inside(path.resolve(), root):
+        return None
+    try:
+        stat = path.stat()
+        digest = file_hash(path)
+    except OSError:
+        return None
+    return ScannedFile(relative, stat.st_size, stat.st_mtime_ns, digest)
+
+
 def scan(
     folder: Path,
     excluded: list[Path],

@@ -5,7 +5,7 @@ CREATE TABLE IF NOT EXISTS transcripts (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN
-        ('pending', 'running', 'review', 'accepted', 'rejected', 'failed')),
+        ('pending', 'running', 'review', 'accepted', 'rejected', 'failed', 'missing')),
     words INTEGER,
     reason TEXT,                        -- why it failed, in words a user can act on
     warnings TEXT NOT NULL DEFAULT '[]',

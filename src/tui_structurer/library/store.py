@@ -181,10 +181,22 @@ class Library:
             )
         return cursor.rowcount
 
-    def sync(self, files: list[ScannedFile]) -> None:
-        """Add new files; a file whose content changed goes back to ``pending``."""
+    def sync(self, files: list[ScannedFile], complete: bool = True) -> None:
+        """Add new files; a file whose content changed goes back to ``pending``.
+
+        With ``complete`` (a whole-folder scan), undecided transcripts whose file is gone
+        become ``missing``; one that is back resumes where it was.
+        """
         now = time.time()
         with self.transaction() as db:
+            if complete:
+                present = {file.path for file in files}
+                for row in db.execute(
+                    "SELECT id, path FROM transcripts WHERE status IN "
+                    "('pending', 'running', 'review', 'failed')"
+                ).fetchall():
+                    if row["path"] not in present:
+                        self._set_status(db, row["id"], Status.MISSING)
             for file in files:
                 row = db.execute(
                     "SELECT id, content_hash FROM transcripts WHERE path = ?", (file.path,)
@@ -204,9 +216,69 @@ class Library:
                     )
                 else:
                     db.execute(
-                        "UPDATE transcripts SET size = ?, mtime_ns = ? WHERE id = ?",
+                        "UPDATE transcripts SET size = ?, mtime_ns = ?, status = CASE "
+                        "WHEN status != 'missing' THEN status "
+                        "WHEN candidate_attempt IS NULL THEN 'pending' ELSE 'review' END "
+                        "WHERE id = ?",
                         (file.size, file.mtime_ns, row["id"]),
                     )
+
+    def rename(self, old_path: str, new_path: str) -> bool:
+        """A moved or renamed source keeps its state; False if ``old_path`` is unknown or
+        ``new_path`` is already a transcript."""
+        with self.transaction() as db:
+            taken = db.execute("SELECT 1 FROM transcripts WHERE path = ?", (new_path,))
+            if taken.fetchone():
+                return False
+            cursor = db.execute(
+                "UPDATE transcripts SET path = ?, updated_at = ? WHERE path = ?",
+                (new_path, time.time(), old_path),
+            )
+        return cursor.rowcount == 1
+
+    def rename_folder(self, old_prefix: str, new_prefix: str) -> int:
+        """A moved sub-folder: every transcript under it keeps its state."""
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT id, path FROM transcripts WHERE substr(path, 1, ?) = ?",
+                (len(old_prefix) + 1, old_prefix + "/"),
+            ).fetchall()
+            for row in rows:
+                db.execute(
+                    "UPDATE transcripts SET path = ?, updated_at = ? WHERE id = ?",
+                    (new_prefix + row["path"][len(old_prefix) :], time.time(), row["id"]),
+                )
+        return len(rows)
+
+    def adopt_missing(self, file: ScannedFile) -> bool:
+        """A new path whose content is a transcript marked missing: the same file, moved
+        (a move into a new folder is seen as a delete and a create). It keeps its state."""
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM transcripts WHERE path = ?", (file.path,)).fetchone():
+                return False
+            row = db.execute(
+                "SELECT id FROM transcripts WHERE status = 'missing' AND content_hash = ? "
+                "ORDER BY updated_at DESC LIMIT 1",
+                (file.content_hash,),
+            ).fetchone()
+            if row is None:
+                return False
+            db.execute(
+                "UPDATE transcripts SET path = ?, size = ?, mtime_ns = ?, updated_at = ?, "
+                "status = CASE WHEN candidate_attempt IS NULL THEN 'pending' ELSE 'review' END "
+                "WHERE id = ?",
+                (file.path, file.size, file.mtime_ns, time.time(), row["id"]),
+            )
+        return True
+
+    def mark_missing(self, path: str) -> None:
+        """The source is gone: undecided work waits (decided work stays decided)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE transcripts SET status = 'missing', updated_at = ? WHERE path = ? "
+                "AND status IN ('pending', 'running', 'review', 'failed')",
+                (time.time(), path),
+            )
 
     def _set_status(self, db: sqlite3.Connection, transcript_id: int, status: Status) -> None:
         db.execute(

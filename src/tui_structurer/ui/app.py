@@ -19,13 +19,13 @@ from tui_structurer.engines.llama_cpp_engine import supports_gpu_offload
 from tui_structurer.gpu.telemetry import GpuSampler, Telemetry
 from tui_structurer.library import Status
 from tui_structurer.pipeline import AttemptFinished
-from tui_structurer.session import ReviewSession, SessionError, SessionEvent
+from tui_structurer.session import FolderChange, ReviewSession, SessionError, SessionEvent
 from tui_structurer.ui import preferences
 from tui_structurer.ui.commands import StructurerCommands
 from tui_structurer.ui.keymap import load_keymap
 from tui_structurer.ui.messages import (
     GpuSampled,
-    RecordChanged,
+    RecordsChanged,
     RecordsLoaded,
     ReviewLoaded,
     SessionUpdate,
@@ -134,6 +134,23 @@ class StructurerApp(App[None]):
         self.post_message(RecordsLoaded(self.session.folder.library.transcripts()))
         self.session.enqueue_pending()
         self.call_from_thread(self.process_queue)
+        settings = self.session.config.settings
+        if settings.watch:
+            self.session.start_watching(self._folder_changed, settings.quiet_seconds)
+
+    def _folder_changed(self, event: SessionEvent) -> None:
+        """From the watcher's threads: read the rows concerned, hand them to the UI."""
+        if not isinstance(event, FolderChange):
+            return
+        library = self.session.folder.library
+        records = [r for r in (library.get_by_path(p) for p in event.paths) if r is not None]
+        count = len(event.paths)
+        note = {
+            "queued": f"{count} new file{'s' if count != 1 else ''} queued",
+            "moved": f"Moved: {event.detail}",
+            "missing": f"Source deleted: {', '.join(event.paths)}",
+        }.get(event.kind, "")
+        self.post_message(RecordsChanged(records, note))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="processing")
     def process_queue(self) -> None:
@@ -180,7 +197,7 @@ class StructurerApp(App[None]):
             self.call_from_thread(
                 self.notify, f"Queued next with prompt {decision.prompt}", timeout=3
             )
-        self.post_message(RecordChanged(session.folder.library.get(decision.transcript_id)))
+        self.post_message(RecordsChanged([session.folder.library.get(decision.transcript_id)]))
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -217,10 +234,13 @@ class StructurerApp(App[None]):
         self.queue_screen.table.update_record(message.record)
         self.queue_screen.update_counts()
 
-    @on(RecordChanged)
-    def record_changed(self, message: RecordChanged) -> None:
-        self.queue_screen.table.update_record(message.record)
+    @on(RecordsChanged)
+    def records_changed(self, message: RecordsChanged) -> None:
+        for record in message.records:
+            self.queue_screen.table.update_record(record)
         self.queue_screen.update_counts()
+        if message.note:
+            self.notify(message.note, timeout=3)
 
     @on(GpuSampled)
     def gpu_sampled(self, message: GpuSampled) -> None:

@@ -43,9 +43,10 @@ class ReviewLoaded(Message):
         self.item = item
 
 
-class RecordChanged(Message):
-    """A decision changed a transcript's row."""
+class RecordsChanged(Message):
+    """Decisions or the folder watcher changed these transcripts' rows."""
 
-    def __init__(self, record: TranscriptRecord) -> None:
+    def __init__(self, records: list[TranscriptRecord], note: str = "") -> None:
         super().__init__()
-        self.record = record
+        self.records = records
+        self.note = note

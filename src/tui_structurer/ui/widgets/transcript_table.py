@@ -37,6 +37,7 @@ STATUS_STYLE = {
     Status.ACCEPTED: Style(color="green"),
     Status.REJECTED: Style(dim=True),
     Status.FAILED: Style(bold=True, color="red"),
+    Status.MISSING: Style(dim=True, italic=True),
 }
 SORT_KEYS: dict[str, Callable[[TranscriptRecord], Any]] = {
     "path": lambda r: r.path,
@@ -115,10 +116,9 @@ class TranscriptTable(ScrollView, can_focus=True):
     def update_record(self, record: TranscriptRecord) -> None:
         old = self.records.get(record.id)
         self.records[record.id] = record
-        reordered = (
-            old is not None
-            and old.status != record.status
-            and (self.status_filter is not None or self.sort_column != "path")
+        status_moves = self.status_filter is not None or self.sort_column != "path"
+        reordered = old is not None and (
+            old.path != record.path or (old.status != record.status and status_moves)
         )
         if old is None or reordered:
             self.rebuild()
