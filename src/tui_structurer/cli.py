@@ -39,7 +39,9 @@ examples:
   tui-structurer run ~/talks --auto-accept          write what passes the gate
   tui-structurer run ~/talks --model ollama:llama3.1:8b
   tui-structurer run ~/talks --model ~/models/llama-3.1-8b-instruct-q4_k_m.gguf
+  tui-structurer watch ~/inbox --auto-accept       unattended: process files as they arrive
   tui-structurer status ~/talks --json
+  tui-structurer doctor                             GPUs, models, offload plans, paths
 
 Models, prompts, the attempt cascade and the fidelity gate are set in models.toml;
 a models.toml in your user config folder overrides the shipped one. Keys of the app

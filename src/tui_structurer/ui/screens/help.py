@@ -11,13 +11,14 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 
-def binding_rows(sections: dict[str, list[BindingType]]) -> list[tuple[str, str, str, str]]:
-    rows = []
+def binding_rows(sections: dict[str, list[BindingType]]) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
     for section, bindings in sections.items():
         for binding in bindings:
             if isinstance(binding, Binding):
                 key = binding.key_display or binding.key
-                rows.append((section, key, binding.description, binding.tooltip))
+                rows.append((section, key, binding.description, binding.id or "",
+                             binding.tooltip))  # fmt: skip
     return rows
 
 
@@ -25,7 +26,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 100; height: 80%; border: round $primary; background: $surface; padding: 0 1;
+        width: 120; height: 80%; border: round $primary; background: $surface; padding: 0 1;
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,6 +45,6 @@ class HelpScreen(ModalScreen[None]):
                 "(see `tui-structurer --help`)"
             )
             table: DataTable[str] = DataTable(cursor_type="none", show_cursor=False)
-            table.add_columns("where", "key", "action", "what it does")
+            table.add_columns("where", "key", "action", "id (keymap.toml)", "what it does")
             table.add_rows(binding_rows(self.sections))
             yield table
