@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from tui_structurer.chunking import ContextTooSmallError
 from tui_structurer.config import CascadeStep, Settings
 from tui_structurer.engines import EngineError, EngineLoadError
+from tui_structurer.engines.openai_engine import EndpointUnavailable
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.outputs import OutputError
 from tui_structurer.library.records import Status, TranscriptRecord
@@ -80,17 +81,41 @@ class BatchRunner:
         self.steps = steps
         self._emit: BatchEmit = emit or (lambda _: None)
 
-    def run(self, cancel: threading.Event | None = None) -> list[FileResult]:
-        """Process every pending file; stops early (cleanly) when ``cancel`` is set."""
+    def run(self, cancel: threading.Event | None = None, workers: int = 1) -> list[FileResult]:
+        """Process every pending file, ``workers`` at a time (servers serve several; the
+        in-process engine one); stops early, cleanly, when ``cancel`` is set."""
         pending = self.folder.library.transcripts(Status.PENDING)
-        results = []
-        for index, record in enumerate(pending):
-            if cancel is not None and cancel.is_set():
-                break
-            result = self.process_one(record, index, len(pending), cancel)
-            if result is None:
-                break
-            results.append(result)
+        cancel = cancel or threading.Event()
+        results: list[FileResult] = []
+        position = iter(enumerate(pending))
+        taking = threading.Lock()
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            while not cancel.is_set():
+                with taking:
+                    index, record = next(position, (-1, None))
+                if record is None:
+                    return
+                try:
+                    result = self.process_one(record, index, len(pending), cancel)
+                except BaseException as exc:  # a run error ends every worker
+                    failure.append(exc)
+                    cancel.set()
+                    return
+                if result is None:
+                    return
+                with taking:
+                    results.append(result)
+
+        threads = [threading.Thread(target=work, name=f"file-{n}") for n in range(workers - 1)]
+        for thread in threads:
+            thread.start()
+        work()
+        for thread in threads:
+            thread.join()
+        if failure:
+            raise failure[0]
         return results
 
     def process_one(
@@ -152,6 +177,9 @@ class BatchRunner:
         except (EngineLoadError, ContextTooSmallError) as exc:
             library.return_to_pending(record.id)
             raise RunError(str(exc)) from exc
+        except EndpointUnavailable as exc:  # the server is away: this file waits for it
+            library.return_to_pending(record.id)
+            return finish(Status.PENDING, str(exc))
         except EngineError as exc:
             library.fail(record.id, str(exc))
             return finish(Status.FAILED, str(exc))

@@ -184,7 +184,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         runner = BatchRunner(
             folder, Pipeline(config, engines), config.settings, args.auto_accept, emit=progress
         )
-        results = runner.run(cancel)
+        results = runner.run(cancel, workers=runner.pipeline.concurrency())
     finally:
         progress.close()
         engines.close()

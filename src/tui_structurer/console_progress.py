@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -39,8 +40,13 @@ class ConsoleProgress:
         self._first_token_at: float | None = None
         self._last_draw = 0.0
         self._line_width = 0
+        self._lock = threading.Lock()
 
     def __call__(self, event: BatchEvent) -> None:
+        with self._lock:  # several files may be in flight, on several threads
+            self._handle(event)
+
+    def _handle(self, event: BatchEvent) -> None:
         now = time.perf_counter()
         if isinstance(event, FileStarted):
             self._path, self._total = event.path, event.total
@@ -100,6 +106,7 @@ class ConsoleProgress:
         if self.live and self._line_width:
             self.stream.write("\r" + " " * self._line_width + "\r")
             self._line_width = 0
+        self._lock = threading.Lock()
         self.stream.write(text + "\n")
         self.stream.flush()
 

@@ -4,19 +4,50 @@ where everything lives."""
 from __future__ import annotations
 
 import importlib.metadata
+import json
+import os
+import time
+import urllib.request
 from typing import Any
 
 from tui_structurer import __version__, paths
 from tui_structurer.config import Config
 from tui_structurer.engines.llama_cpp_engine import offload_plan_for, supports_gpu_offload
+from tui_structurer.engines.openai_engine import endpoints_of
 from tui_structurer.gpu.gguf_meta import GgufError
 from tui_structurer.gpu.probe import GpuInfo, GpuInventory, probe_gpus
 from tui_structurer.model_sources import ModelSourceError, resolve_gguf
 
 
+def check_endpoint(base_url: str, model: str, api_key: str | None) -> dict[str, Any]:
+    """Is the server there, how fast does it answer, does it list the model?"""
+    request = urllib.request.Request(base_url.rstrip("/") + "/models")
+    if api_key:
+        request.add_header("Authorization", f"Bearer {api_key}")
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=ENDPOINT_TIMEOUT_S) as response:
+            listed = [m.get("id") for m in json.load(response).get("data", [])]
+    except (OSError, ValueError) as exc:
+        return {"url": base_url, "reachable": False, "error": str(exc)}
+    return {
+        "url": base_url,
+        "reachable": True,
+        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+        "models": listed,
+        "model_listed": model in listed,
+    }
+
+
 def _model_entry(config: Config, name: str, inventory: GpuInventory) -> dict[str, Any]:
     profile = config.models[name]
     entry: dict[str, Any] = {"name": name, "gguf": profile.gguf, "path": None, "plan": None}
+    if profile.engine == "openai":
+        key = os.environ.get(profile.api_key_env) if profile.api_key_env else None
+        entry["endpoints"] = [
+            check_endpoint(url, profile.server_model or name, key) for url in endpoints_of(profile)
+        ]
+        return entry
     try:
         path = resolve_gguf(profile.gguf)
         entry["path"] = str(path)
@@ -25,6 +56,9 @@ def _model_entry(config: Config, name: str, inventory: GpuInventory) -> dict[str
     except (ModelSourceError, GgufError, OSError) as exc:
         entry["error"] = str(exc)
     return entry
+
+
+ENDPOINT_TIMEOUT_S = 3.0
 
 
 def _gpu_entry(gpu: GpuInfo) -> dict[str, Any]:
@@ -83,6 +117,19 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"  none — {report['gpu_unavailable']}")
     lines += ["", "Models:"]
     for model in report["models"]:
+        if "endpoints" in model:
+            lines.append(f"  {model['name']}  (OpenAI-compatible server)")
+            for point in model["endpoints"]:
+                if point["reachable"]:
+                    listed = (
+                        "lists the model"
+                        if point["model_listed"]
+                        else ("does not list it: " + ", ".join(map(str, point["models"][:3])))
+                    )
+                    lines.append(f"    {point['url']}: up, {point['latency_ms']} ms, {listed}")
+                else:
+                    lines.append(f"    {point['url']}: NOT REACHABLE ({point['error']})")
+            continue
         lines.append(f"  {model['name']}  ({model['gguf']})")
         if model.get("error"):
             lines.append(f"    problem: {model['error']}")

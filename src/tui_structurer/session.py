@@ -28,6 +28,8 @@ from tui_structurer.transcripts import TranscriptError, read_transcript
 from tui_structurer.watching import FolderWatcher, WatchCallbacks
 from tui_structurer.work_queue import Job, WorkQueue
 
+RETRY_LATER_S = 5.0
+"""Pause before a file that could not be finished (server away) is tried again."""
 EDITED = "(edited)"
 """Model and prompt name recorded for a reviewer's own edit."""
 
@@ -115,7 +117,12 @@ class ReviewSession:
                 )
                 self.cancel.clear()
                 try:
-                    runner.process_one(record, 0, len(self.queue) + 1, self.cancel, job.steps)
+                    result = runner.process_one(
+                        record, 0, len(self.queue) + 1, self.cancel, job.steps
+                    )
+                    if result is not None and result.status == Status.PENDING:
+                        stop.wait(RETRY_LATER_S)  # e.g. the server is away: try again later
+                        self.queue.extend([record.id])
                 except RunError as exc:
                     self.queue.set_paused(True)
                     self.queue.push_front(job)

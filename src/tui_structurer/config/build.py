@@ -36,6 +36,8 @@ def _matches(value: Any, expected: Any) -> bool:
         return any(_matches(value, arg) for arg in typing.get_args(expected))
     if origin is list:
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if expected is list:  # a bare ``list`` in a union: a list of strings
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
     if expected is float:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if expected is int:

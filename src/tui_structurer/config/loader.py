@@ -110,6 +110,13 @@ def _check_values(config: Config, origin: dict[str, Path]) -> None:
             origin.get("settings"), "settings.max_file_bytes", "must be a positive number"
         )
     for name, model in config.models.items():
+        where = origin.get(f"models.{name}")
+        if model.engine == "llama-cpp" and not model.gguf:
+            raise ConfigError(where, f"models.{name}.gguf", "is required for the llama-cpp engine")
+        if model.engine == "openai" and not model.base_url:
+            raise ConfigError(where, f"models.{name}.base_url", "is required for the openai engine")
+        if model.concurrency < 1:
+            raise ConfigError(where, f"models.{name}.concurrency", "must be 1 or more")
         if model.context < 512:
             raise ConfigError(
                 origin.get(f"models.{name}"), f"models.{name}.context", "must be at least 512"

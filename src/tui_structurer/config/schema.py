@@ -8,6 +8,7 @@ from typing import Literal
 
 Mode = Literal["repair", "free"]
 PromptStyle = Literal["chat", "completion"]
+EngineKind = Literal["llama-cpp", "openai"]
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,24 @@ class ModelProfile:
     """``[models.NAME]``: one model and how to run it."""
 
     name: str
-    gguf: str
+    gguf: str = ""
     """Where the GGUF is: "embedded" (the small model shipped as a package), a file path,
     "ollama:NAME[:TAG]", "hf:OWNER/REPO/FILE.gguf" (Hugging Face cache) or
-    "lmstudio:PUBLISHER/REPO/FILE.gguf"."""
+    "lmstudio:PUBLISHER/REPO/FILE.gguf". Required for the llama-cpp engine."""
+    engine: EngineKind = "llama-cpp"
+    """"llama-cpp" runs the GGUF in this process; "openai" streams from servers that speak
+    the OpenAI API (llama-server, vLLM, Ollama, LM Studio)."""
+    base_url: str | list[str] = ""
+    """openai engine: the API root, e.g. "http://127.0.0.1:8080/v1", or a list (a fleet)."""
+    server_model: str = ""
+    """openai engine: the model name the server expects (default: the profile's name)."""
+    api_key_env: str = ""
+    """openai engine: the name of an environment variable holding the API key; the key
+    itself is never written to config, state, logs or the screen."""
+    concurrency: int = 1
+    """openai engine: requests in flight at once per endpoint."""
+    timeout_s: float = 300.0
+    """openai engine: seconds to wait for a connection or the next piece of a reply."""
     context: int = 4096
     """Context size in tokens; transcripts are chunked to fit it."""
     prompt_style: PromptStyle = "chat"

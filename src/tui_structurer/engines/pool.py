@@ -19,6 +19,12 @@ def _llama_cpp_factory(profile: ModelProfile, path: Path) -> Engine:
     return LlamaCppEngine(profile, path)
 
 
+def _openai_engine(profile: ModelProfile) -> Engine:
+    from tui_structurer.engines.openai_engine import OpenAIEngine
+
+    return OpenAIEngine(profile)
+
+
 class EnginePool:
     """Hands out the engine for a profile, loading it on first use.
 
@@ -36,6 +42,9 @@ class EnginePool:
             if self._current is not None and self._current.name == profile.name:
                 return self._current
             self.close()
+            if profile.engine == "openai":
+                self._current = _openai_engine(profile)
+                return self._current
             try:
                 path = resolve_gguf(profile.gguf)
             except ModelSourceError as exc:

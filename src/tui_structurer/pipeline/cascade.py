@@ -30,6 +30,16 @@ class Pipeline:
         self.config = config
         self.engines = engines
 
+    def concurrency(self) -> int:
+        """Files worth having in flight at once: the most any cascade model serves."""
+        best = 1
+        for step in self.config.cascade:
+            profile = self.config.models[step.model]
+            if profile.engine == "openai":
+                urls = [profile.base_url] if isinstance(profile.base_url, str) else profile.base_url
+                best = max(best, profile.concurrency * len(urls))
+        return best
+
     def process(
         self,
         text: str,

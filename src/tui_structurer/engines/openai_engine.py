@@ -1,0 +1,243 @@
+"""An engine that streams from OpenAI-compatible servers: llama.cpp's llama-server,
+llama-cpp-python's server, vLLM, Ollama, LM Studio — one or a small fleet of them.
+
+Requests before the first token are retried with backoff on the next endpoint
+(connection refused, timeouts, 429 and 5xx). A stream that breaks after text arrived is
+not resumed (its text would be repeated): :class:`EndpointUnavailable` tells the caller
+to put the file back and try it again later.
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from tui_structurer.config import ModelProfile
+from tui_structurer.engines.base import EngineError, EngineLoadError, GenerationStats, TextPiece
+from tui_structurer.prompts import RenderedPrompt
+
+CHARS_PER_TOKEN = 3.0
+"""A server's tokenizer is not at hand: budget chunks as if a token were 3 bytes (real
+tokenizers average about 4 on English, so chunks stay inside the context)."""
+RETRIES = 4
+BACKOFF_S = (0.5, 1.0, 2.0, 4.0)
+
+
+class EndpointUnavailable(EngineError):
+    """No endpoint could serve the request: try this file again later."""
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class Endpoint:
+    base_url: str
+    slots: threading.Semaphore
+    resting_until: float = 0.0
+    """Monotonic time before which this endpoint is not tried (after a failure)."""
+    in_flight: int = field(default=0)
+
+
+def endpoints_of(profile: ModelProfile) -> list[str]:
+    urls = [profile.base_url] if isinstance(profile.base_url, str) else profile.base_url
+    return [url.rstrip("/") for url in urls if url]
+
+
+class OpenAIEngine:
+    """Streams completions over HTTP; as many at once as the endpoints' concurrency."""
+
+    def __init__(self, profile: ModelProfile):
+        self.name = profile.name
+        self.context = profile.context
+        self._profile = profile
+        urls = endpoints_of(profile)
+        if not urls:
+            raise EngineLoadError(f'model "{profile.name}": engine "openai" needs a base_url')
+        self._api_key: str | None = None
+        if profile.api_key_env:
+            self._api_key = os.environ.get(profile.api_key_env)
+            if not self._api_key:
+                raise EngineLoadError(
+                    f'model "{profile.name}": the environment variable {profile.api_key_env} '
+                    "(api_key_env) is not set"
+                )
+        self._endpoints = [Endpoint(url, threading.Semaphore(profile.concurrency)) for url in urls]
+        self._turn = itertools.cycle(range(len(self._endpoints)))
+        self._lock = threading.Lock()
+        self.concurrency = profile.concurrency * len(self._endpoints)
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, int(len(text.encode("utf-8")) / CHARS_PER_TOKEN) + 1)
+
+    def prompt_tokens(self, prompt: RenderedPrompt) -> int:
+        return self.count_tokens(prompt.flat()) + 8 * (len(prompt.messages) + 1)
+
+    # -- endpoints -----------------------------------------------------------------------
+
+    def _acquire(self, cancel: threading.Event | None) -> Endpoint:
+        """A rested endpoint with a free slot, trying them in turn."""
+        while True:
+            with self._lock:
+                order = [next(self._turn) for _ in self._endpoints]
+            now = time.monotonic()
+            for index in order:
+                endpoint = self._endpoints[index]
+                if endpoint.resting_until <= now and endpoint.slots.acquire(blocking=False):
+                    return endpoint
+            if cancel is not None and cancel.is_set():
+                raise EndpointUnavailable("cancelled while waiting for a server")
+            time.sleep(0.05)
+
+    def _body(self, prompt: RenderedPrompt, max_tokens: int, stop: list[str]) -> dict[str, Any]:
+        profile = self._profile
+        body: dict[str, Any] = {
+            "model": profile.server_model or profile.name,
+            "max_tokens": max_tokens,
+            "temperature": profile.temperature,
+            "top_p": profile.top_p,
+            "stream": True,
+            "seed": profile.seed,
+        }
+        if stop:
+            body["stop"] = stop
+        if prompt.is_chat:
+            body["messages"] = list(prompt.messages)
+        else:
+            body["prompt"] = prompt.text
+        return body
+
+    def _open(self, endpoint: Endpoint, path: str, body: dict[str, Any]) -> Any:
+        parts = urlsplit(endpoint.base_url)
+        connection_type = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        connection = connection_type(parts.netloc, timeout=self._profile.timeout_s)
+        headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        try:
+            connection.request("POST", parts.path + path, json.dumps(body), headers)
+            response = connection.getresponse()
+        except (OSError, http.client.HTTPException) as exc:
+            connection.close()
+            raise _Retryable(f"{endpoint.base_url}: {exc}") from exc
+        if response.status == 200:
+            return connection, response
+        detail = response.read(300).decode("utf-8", "replace").strip()
+        connection.close()
+        if response.status == 429 or response.status >= 500:
+            retry_after = response.getheader("Retry-After")
+            raise _Retryable(
+                f"{endpoint.base_url} answered HTTP {response.status}",
+                float(retry_after) if retry_after and retry_after.isdigit() else None,
+            )
+        raise EngineError(
+            f'model "{self.name}": {endpoint.base_url} refused the request with HTTP '
+            f"{response.status}: {detail}"
+        )
+
+    # -- generation ----------------------------------------------------------------------
+
+    def generate(
+        self,
+        prompt: RenderedPrompt,
+        max_tokens: int,
+        stop: list[str],
+        cancel: threading.Event | None = None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        path = "/chat/completions" if prompt.is_chat else "/completions"
+        body = self._body(prompt, max_tokens, stop)
+        problems: list[str] = []
+        for attempt in range(RETRIES + 1):
+            endpoint = self._acquire(cancel)
+            try:
+                started = time.perf_counter()
+                connection, response = self._open(endpoint, path, body)
+                try:
+                    yield from self._read_stream(response, started, prompt, cancel)
+                finally:
+                    connection.close()
+                return
+            except _Retryable as exc:
+                problems.append(str(exc))
+                pause = exc.retry_after
+                if pause is None:
+                    pause = BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)]
+                endpoint.resting_until = time.monotonic() + pause
+            finally:
+                endpoint.slots.release()
+        raise EndpointUnavailable(
+            f'model "{self.name}": no server answered after {RETRIES + 1} tries '
+            f"({'; '.join(problems[-2:])})"
+        )
+
+    def _read_stream(
+        self,
+        response: Any,
+        started: float,
+        prompt: RenderedPrompt,
+        cancel: threading.Event | None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        pieces = 0
+        first = last = 0.0
+        finish = "stop"
+        ended = False  # [DONE] or a finish_reason: a reply that stops without is broken
+        usage: dict[str, Any] = {}
+        try:
+            for raw in response:
+                line = raw.decode("utf-8", "replace").strip()
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    ended = True
+                    break
+                chunk = json.loads(data)
+                usage = chunk.get("usage") or usage
+                if cancel is not None and cancel.is_set():
+                    finish, ended = "cancelled", True
+                    break
+                choice = (chunk.get("choices") or [{}])[0]
+                text = (choice.get("delta") or {}).get("content") or choice.get("text")
+                if choice.get("finish_reason"):
+                    finish, ended = choice["finish_reason"], True
+                if not text:
+                    continue
+                last = time.perf_counter()
+                if not pieces:
+                    first = last
+                pieces += 1
+                yield TextPiece(text)
+            if not ended:
+                raise ConnectionError("the reply stopped without finishing")
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            if not pieces:
+                raise _Retryable(f"stream broke before any text: {exc}") from exc
+            raise EndpointUnavailable(
+                f'model "{self.name}": the server went away in the middle of a reply ({exc})'
+            ) from exc
+        completion = int(usage.get("completion_tokens") or pieces)
+        decode = last - first
+        yield GenerationStats(
+            prompt_tokens=int(usage.get("prompt_tokens") or self.prompt_tokens(prompt)),
+            completion_tokens=completion,
+            time_to_first_token_s=(first - started) if pieces else 0.0,
+            decode_tokens_per_s=(completion - 1) / decode if decode > 0 else 0.0,
+            seconds=time.perf_counter() - started,
+            finish_reason=finish,
+        )
+
+    def close(self) -> None:
+        return None
