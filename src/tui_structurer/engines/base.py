@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from tui_structurer.prompts import RenderedPrompt
 
@@ -37,6 +38,40 @@ class GenerationStats:
     seconds: float
     finish_reason: str
     """"stop", "length" or "cancelled"."""
+
+
+def chunk_text(chunk: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Text and finish reason of an OpenAI-style completion or chat stream chunk."""
+    choice = (chunk.get("choices") or [{}])[0]
+    return (choice.get("delta") or {}).get("content") or choice.get("text"), choice.get(
+        "finish_reason"
+    )
+
+
+class StreamClock:
+    """Times a streamed reply: when it was asked for, its first and its last piece."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.first = self.last = 0.0
+        self.pieces = 0
+
+    def piece(self) -> None:
+        self.last = time.perf_counter()
+        if not self.pieces:
+            self.first = self.last
+        self.pieces += 1
+
+    def stats(self, prompt_tokens: int, completion_tokens: int, finish: str) -> GenerationStats:
+        decode = self.last - self.first
+        return GenerationStats(
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            time_to_first_token_s=(self.first - self.started) if self.pieces else 0.0,
+            decode_tokens_per_s=(completion_tokens - 1) / decode if decode > 0 else 0.0,
+            seconds=time.perf_counter() - self.started,
+            finish_reason=finish,
+        )
 
 
 class Engine(Protocol):

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from tui_structurer.config import ModelProfile
-from tui_structurer.engines.base import EngineError, EngineLoadError, GenerationStats, TextPiece
+from tui_structurer.engines.base import (
+    EngineError,
+    EngineLoadError,
+    GenerationStats,
+    StreamClock,
+    TextPiece,
+    chunk_text,
+)
 from tui_structurer.gpu.gguf_meta import GgufError, read_model_facts
 from tui_structurer.gpu.load_recovery import LoadFailed, load_with_fewer_layers
 from tui_structurer.gpu.offload_plan import OffloadPlan, PlanOptions, plan_offload
@@ -130,9 +136,7 @@ class LlamaCppEngine:
         cancel: threading.Event | None,
     ) -> Iterator[TextPiece | GenerationStats]:
         prompt_tokens = self.prompt_tokens(prompt)
-        started = time.perf_counter()
-        first = last = 0.0
-        pieces = 0
+        clock = StreamClock()
         finish = "stop"
         stream = self._stream(prompt, max_tokens, stop)
         try:
@@ -140,17 +144,11 @@ class LlamaCppEngine:
                 if cancel is not None and cancel.is_set():
                     finish = "cancelled"
                     break
-                choice = chunk["choices"][0]
-                text = choice["delta"].get("content") if "delta" in choice else choice["text"]
-                if choice.get("finish_reason"):
-                    finish = choice["finish_reason"]
-                if not text:
-                    continue
-                last = time.perf_counter()
-                if not pieces:
-                    first = last
-                pieces += 1
-                yield TextPiece(text)
+                text, finish_reason = chunk_text(chunk)
+                finish = finish_reason or finish
+                if text:
+                    clock.piece()
+                    yield TextPiece(text)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f'model "{self.name}" failed while generating: {exc}') from exc
         finally:
@@ -158,17 +156,10 @@ class LlamaCppEngine:
                 stream.close()
         # llama.cpp's context holds prompt + generated tokens; it is exact where the
         # stream's pieces are not (stop strings and partial UTF-8 merge pieces).
+        pieces = clock.pieces
         evaluated = int(self._llm.n_tokens)
         completion = max(pieces, evaluated - prompt_tokens) if not prompt.is_chat else pieces
-        decode_time = last - first
-        yield GenerationStats(
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion,
-            time_to_first_token_s=(first - started) if pieces else 0.0,
-            decode_tokens_per_s=(completion - 1) / decode_time if decode_time > 0 else 0.0,
-            seconds=time.perf_counter() - started,
-            finish_reason=finish,
-        )
+        yield clock.stats(prompt_tokens, completion, finish)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -21,7 +21,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui_structurer.config import ModelProfile
-from tui_structurer.engines.base import EngineError, EngineLoadError, GenerationStats, TextPiece
+from tui_structurer.engines.base import (
+    EngineError,
+    EngineLoadError,
+    GenerationStats,
+    StreamClock,
+    TextPiece,
+    chunk_text,
+)
 from tui_structurer.prompts import RenderedPrompt
 
 CHARS_PER_TOKEN = 3.0
@@ -163,10 +170,10 @@ class OpenAIEngine:
         for attempt in range(RETRIES + 1):
             endpoint = self._acquire(cancel)
             try:
-                started = time.perf_counter()
+                clock = StreamClock()
                 connection, response = self._open(endpoint, path, body)
                 try:
-                    yield from self._read_stream(response, started, prompt, cancel)
+                    yield from self._read_stream(response, clock, prompt, cancel)
                 finally:
                     connection.close()
                 return
@@ -186,12 +193,10 @@ class OpenAIEngine:
     def _read_stream(
         self,
         response: Any,
-        started: float,
+        clock: StreamClock,
         prompt: RenderedPrompt,
         cancel: threading.Event | None,
     ) -> Iterator[TextPiece | GenerationStats]:
-        pieces = 0
-        first = last = 0.0
         finish = "stop"
         ended = False  # [DONE] or a finish_reason: a reply that stops without is broken
         usage: dict[str, Any] = {}
@@ -209,34 +214,24 @@ class OpenAIEngine:
                 if cancel is not None and cancel.is_set():
                     finish, ended = "cancelled", True
                     break
-                choice = (chunk.get("choices") or [{}])[0]
-                text = (choice.get("delta") or {}).get("content") or choice.get("text")
-                if choice.get("finish_reason"):
-                    finish, ended = choice["finish_reason"], True
-                if not text:
-                    continue
-                last = time.perf_counter()
-                if not pieces:
-                    first = last
-                pieces += 1
-                yield TextPiece(text)
+                text, finish_reason = chunk_text(chunk)
+                if finish_reason:
+                    finish, ended = finish_reason, True
+                if text:
+                    clock.piece()
+                    yield TextPiece(text)
             if not ended:
                 raise ConnectionError("the reply stopped without finishing")
         except (OSError, http.client.HTTPException, ValueError) as exc:
-            if not pieces:
+            if not clock.pieces:
                 raise _Retryable(f"stream broke before any text: {exc}") from exc
             raise EndpointUnavailable(
                 f'model "{self.name}": the server went away in the middle of a reply ({exc})'
             ) from exc
-        completion = int(usage.get("completion_tokens") or pieces)
-        decode = last - first
-        yield GenerationStats(
-            prompt_tokens=int(usage.get("prompt_tokens") or self.prompt_tokens(prompt)),
-            completion_tokens=completion,
-            time_to_first_token_s=(first - started) if pieces else 0.0,
-            decode_tokens_per_s=(completion - 1) / decode if decode > 0 else 0.0,
-            seconds=time.perf_counter() - started,
-            finish_reason=finish,
+        yield clock.stats(
+            int(usage.get("prompt_tokens") or self.prompt_tokens(prompt)),
+            int(usage.get("completion_tokens") or clock.pieces),
+            finish,
         )
 
     def close(self) -> None:
