@@ -130,7 +130,7 @@ async def key_latency(root: Path, generating: bool) -> list[float]:
             await wait(pilot, lambda e=expected: app.queue_screen.table.row_count == e)
             latencies.append((time.perf_counter() - before) * 1000)
             await asyncio.sleep(0.05)
-        still_generating = session.live.path is not None
+        still_generating = bool(session.live.streams)
     session.close()
     if generating and not still_generating:
         print("  (warning: generation ended before the presses did)")

@@ -154,6 +154,7 @@ class StandIn(BaseHTTPRequestHandler):
 
     script: ClassVar[list[int]] = []
     seen: ClassVar[list[dict[str, Any]]] = []
+    delay: ClassVar[float] = 0.0
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -171,6 +172,8 @@ class StandIn(BaseHTTPRequestHandler):
         for piece in ("Hello", ",", " world", "."):
             chunk = {"choices": [{"text": piece, "finish_reason": None}]}
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.flush()
+            time.sleep(type(self).delay)
         self.wfile.write(b"data: [DONE]\n\n")
 
     def do_GET(self) -> None:
@@ -187,7 +190,7 @@ class StandIn(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def stand_in() -> Iterator[str]:
-    StandIn.script, StandIn.seen = [], []
+    StandIn.script, StandIn.seen, StandIn.delay = [], [], 0.0
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -274,3 +277,33 @@ def test_doctor_checks_each_endpoint(stand_in: str, tmp_path: Path) -> None:
     assert not gone["reachable"] and "refused" in gone["error"]
     text = format_report(report)
     assert f"{stand_in}: up" in text and f"{dead}: NOT REACHABLE" in text
+
+
+def test_the_session_keeps_as_many_files_in_flight_as_the_server_serves(
+    stand_in: str, tmp_path: Path
+) -> None:
+    from tui_structurer.config.model_choice import use_model
+    from tui_structurer.session import ReviewSession
+
+    StandIn.delay = 0.15
+    root = make_talks(tmp_path / "talks", 4)
+    config = use_model(load_config(server_config(tmp_path, stand_in)), "local-server")
+    session = ReviewSession(Folder(root, Path("structured")), config)
+    session.folder.refresh()
+    assert session.enqueue_pending() == 4
+    stop = threading.Event()
+    worker = threading.Thread(target=session.run_queue, args=(stop, lambda _: None))
+    worker.start()
+    most = 0
+    deadline = time.monotonic() + 60
+    library = session.folder.library
+    while time.monotonic() < deadline:
+        most = max(most, len(session.live.streams))
+        if all(r.status == Status.REVIEW for r in library.transcripts()):
+            break
+        time.sleep(0.02)
+    stop.set()
+    worker.join()
+    assert {r.status for r in library.transcripts()} == {Status.REVIEW}
+    assert most == 2  # concurrency = 2 per endpoint, one endpoint
+    session.close()

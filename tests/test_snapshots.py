@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from nvml_standin import rtx_3070_ti
 from tui_structurer.gpu.telemetry import GpuSampler
+from tui_structurer.live_stats import Stream
 from tui_structurer.session import ReviewSession
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.review import ReviewScreen
@@ -53,11 +54,11 @@ def test_queue_screen(snap_compare: Any, session: ReviewSession) -> None:
 def test_live_panel_while_generating(snap_compare: Any, session: ReviewSession) -> None:
     app = make_app(session)
     live = session.live
-    live.path, live.step = "delta.txt", "gemma3-270m · structure · repair"
-    live.tokens, live.expected, live.chunk, live.chunks = 18, 24, 0, 1
+    stream = Stream("delta.txt", "gemma3-270m · structure · repair", 0, 1, 18, 24)
+    stream.text = "Thanks, everyone, for coming out this morning to"
+    live.streams[0] = stream
     live.last_ttft, live.total_tokens, live.total_decode_s = 0.74, 420, 24.0
     live.rate_history.extend([0, 12, 16.5, 17.2, 17.0, 16.8, 17.4, 15.9, 17.1, 16.6])
-    live.stream = "Thanks, everyone, for coming out this morning to"
 
     async def generating(pilot: Pilot[None]) -> None:
         await until(pilot, lambda: app.queue_screen.table.row_count == 4 and app.telemetry)

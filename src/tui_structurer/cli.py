@@ -228,7 +228,7 @@ def _watch(args: argparse.Namespace, config: Config) -> int:
     failed: list[str] = []
 
     def notify(event: SessionEvent) -> None:
-        log_event(logger, event)
+        log_event(logger, event, session.live.current_path())
         if isinstance(event, SessionError):
             failed.append(event.message)
             stop.set()

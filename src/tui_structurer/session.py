@@ -96,39 +96,55 @@ class ReviewSession:
         self.config = use_model(self.config, name)
         self._pipeline = Pipeline(self.config, self.engines)
 
-    def run_queue(self, stop: threading.Event, notify: Callable[[SessionEvent], None]) -> None:
-        """Process queued jobs until ``stop`` is set. Call from a worker thread."""
+    def run_queue(
+        self,
+        stop: threading.Event,
+        notify: Callable[[SessionEvent], None],
+        workers: int | None = None,
+    ) -> None:
+        """Process queued jobs until ``stop`` is set, ``workers`` files at a time (by
+        default as many as the cascade's models serve at once). Call from a worker
+        thread; it returns when every file in flight has finished or gone back."""
+        count = workers or self._pipeline.concurrency()
+        self.cancel.clear()
+        self._idle.clear()
+        try:
+            helpers = [
+                threading.Thread(target=self._work, args=(stop, notify), name=f"file-{n}")
+                for n in range(count - 1)
+            ]
+            for helper in helpers:
+                helper.start()
+            self._work(stop, notify)
+            for helper in helpers:
+                helper.join()
+        finally:
+            self._idle.set()
 
+    def _work(self, stop: threading.Event, notify: Callable[[SessionEvent], None]) -> None:
         def emit(event: BatchEvent) -> None:
             self.live(event)
             notify(event)
 
-        self._idle.clear()
-        try:
-            while not stop.is_set():
-                job = self.queue.next(timeout=0.2)
-                if job is None:
-                    continue
-                record = self.folder.library.get(job.transcript_id)
-                if record.status not in (Status.PENDING, Status.FAILED):
-                    continue
-                runner = BatchRunner(
-                    self.folder, self._pipeline, self.config.settings, self.auto_accept, emit=emit
-                )
-                self.cancel.clear()
-                try:
-                    result = runner.process_one(
-                        record, 0, len(self.queue) + 1, self.cancel, job.steps
-                    )
-                    if result is not None and result.status == Status.PENDING:
-                        stop.wait(RETRY_LATER_S)  # e.g. the server is away: try again later
-                        self.queue.extend([record.id])
-                except RunError as exc:
-                    self.queue.set_paused(True)
-                    self.queue.push_front(job)
-                    notify(SessionError(str(exc)))
-        finally:
-            self._idle.set()
+        while not stop.is_set():
+            job = self.queue.next(timeout=0.2)
+            if job is None:
+                continue
+            record = self.folder.library.get(job.transcript_id)
+            if record.status not in (Status.PENDING, Status.FAILED):
+                continue
+            runner = BatchRunner(
+                self.folder, self._pipeline, self.config.settings, self.auto_accept, emit=emit
+            )
+            try:
+                result = runner.process_one(record, 0, len(self.queue) + 1, self.cancel, job.steps)
+                if result is not None and result.status == Status.PENDING:
+                    stop.wait(RETRY_LATER_S)  # e.g. the server is away: try again later
+                    self.queue.extend([record.id])
+            except RunError as exc:
+                self.queue.set_paused(True)
+                self.queue.push_front(job)
+                notify(SessionError(str(exc)))
 
     # -- watching ----------------------------------------------------------------------
 

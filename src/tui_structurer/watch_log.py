@@ -32,16 +32,18 @@ def open_log() -> tuple[logging.Logger, Path]:
     return logger, log_file
 
 
-def log_event(logger: logging.Logger, event: SessionEvent) -> None:
-    """Log what matters of ``event``; token-level events are not logged."""
+def log_event(logger: logging.Logger, event: SessionEvent, path: str | None = None) -> None:
+    """Log what matters of ``event``; token-level events are not logged. ``path`` names
+    the file an attempt belongs to (several can be in flight)."""
     if isinstance(event, FileStarted):
         logger.info("started %s (%d words)", event.path, event.words)
     elif isinstance(event, AttemptFinished):
         result = event.result
         verdict = "passed" if result.passed else "failed: " + "; ".join(result.gate_reasons)
-        logger.info("  attempt %s/%s (%s): likeness %.3f, %.1f tok/s, %s", result.step.model,
-                    result.step.prompt, result.step.mode, result.raw_fidelity.likeness,
-                    result.stats.decode_tokens_per_s, verdict)  # fmt: skip
+        logger.info("  attempt on %s, %s/%s (%s): likeness %.3f, %.1f tok/s, %s",
+                    path or "?", result.step.model, result.step.prompt, result.step.mode,
+                    result.raw_fidelity.likeness, result.stats.decode_tokens_per_s,
+                    verdict)  # fmt: skip
     elif isinstance(event, FileFinished):
         done = event.result
         level = logging.WARNING if done.status == "failed" else logging.INFO

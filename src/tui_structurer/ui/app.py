@@ -160,8 +160,8 @@ class StructurerApp(App[None]):
                     path: str | None = event.path
                 elif isinstance(event, FileFinished):
                     path = event.result.path
-                else:  # an attempt of the file in progress
-                    path = self.session.live.path
+                else:  # an attempt of the file this worker thread is generating
+                    path = self.session.live.current_path()
                 record = self.session.folder.library.get_by_path(path) if path else None
                 self.post_message(SessionUpdate(event, record))
 

@@ -11,6 +11,8 @@ from textual.widgets import Label, Log, ProgressBar, Sparkline
 from tui_structurer.gpu.telemetry import Telemetry
 from tui_structurer.live_stats import LiveStats
 
+MAX_STREAM_LINES = 4
+
 
 def _duration(seconds: float | None) -> str:
     if seconds is None:
@@ -71,17 +73,29 @@ class LivePanel(Vertical):
 
     def update_from(self, live: LiveStats, queued: int, paused: bool) -> None:
         state = " (paused)" if paused else ""
-        if live.path:
-            chunk = f"  chunk {live.chunk + 1}/{live.chunks}" if live.chunks > 1 else ""
-            head = f"▶ {live.path}  {live.step}{chunk}{state}"
+        streams = live.in_flight()
+        if streams:
+            lines = []
+            for stream in streams[:MAX_STREAM_LINES]:
+                chunk = f"  chunk {stream.chunk + 1}/{stream.chunks}" if stream.chunks > 1 else ""
+                lines.append(
+                    f"▶ {stream.path}  {stream.step}{chunk}  {stream.progress:.0%}  "
+                    f"{stream.rate_now:.1f} tok/s"
+                )
+            if len(streams) > MAX_STREAM_LINES:
+                lines.append(f"  … and {len(streams) - MAX_STREAM_LINES} more in flight")
+            head = "\n".join(lines) + state
         else:
             head = f"Idle — {queued} queued{state}" if queued or paused else "Idle — queue empty"
         self.query_one("#live-file", Label).update(head)
-        self.query_one(ProgressBar).update(progress=live.progress * 100 if live.path else 0)
+        expected = sum(s.expected for s in streams)
+        share = live.tokens / expected if expected else 0.0
+        self.query_one(ProgressBar).update(progress=min(1.0, share) * 100)
         ttft = "—" if live.last_ttft is None else f"{live.last_ttft:.2f}s"
-        tokens = f"{live.tokens}/{live.expected} tokens   " if live.path else ""
+        tokens = f"{live.tokens}/{expected} tokens   " if streams else ""
+        together = f" ({len(streams)} streams)" if len(streams) > 1 else ""
         self.query_one("#live-rate", Label).update(
-            f"{live.rate_now:6.1f} tok/s now   {live.rate_average:6.1f} avg   "
+            f"{live.rate_now:6.1f} tok/s now{together}   {live.rate_average:6.1f} avg   "
             f"first token {ttft}   {tokens}queue {queued}, ETA "
             f"{_duration(live.eta_seconds(queued))}"
         )
@@ -91,7 +105,7 @@ class LivePanel(Vertical):
         if self.show_stream:
             log = self.query_one(Log)
             log.clear()
-            log.write(live.stream[-1500:])
+            log.write(streams[0].text[-1500:] if streams else "")
 
     def show_gpu(self, telemetry: Telemetry, offload_note: str) -> None:
         self.query_one("#live-gpu", Label).update(gpu_line(telemetry, offload_note))
