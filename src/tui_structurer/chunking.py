@@ -30,6 +30,8 @@ class Chunk:
     start: int
     end: int
     text: str
+    tokens: int
+    """Tokens of ``text`` as the model counts them (measured while cutting)."""
 
 
 def chunk_token_budget(n_ctx: int, prompt_tokens: int) -> int:
@@ -76,7 +78,7 @@ def split(text: str, max_tokens: int, count_tokens: Callable[[str], int]) -> lis
     whole = join_tokens(tokens)
     total = count_tokens(whole)
     if total <= max_tokens:
-        return [Chunk(0, 0, len(tokens), whole)]
+        return [Chunk(0, 0, len(tokens), whole, total)]
     tokens_per_word = total / len(tokens)
     window = max(1, int(max_tokens / tokens_per_word * 0.9))
 
@@ -87,9 +89,11 @@ def split(text: str, max_tokens: int, count_tokens: Callable[[str], int]) -> lis
         if end < len(tokens):
             end = _cut_point(tokens, start, end)
         body = join_tokens(tokens[start:end])
-        while end - start > 1 and count_tokens(body) > max_tokens:
+        size = count_tokens(body)
+        while end - start > 1 and size > max_tokens:
             end = start + max(1, (end - start) * 9 // 10)
             body = join_tokens(tokens[start:end])
-        chunks.append(Chunk(len(chunks), start, end, body))
+            size = count_tokens(body)
+        chunks.append(Chunk(len(chunks), start, end, body, size))
         start = end
     return chunks

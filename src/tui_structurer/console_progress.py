@@ -8,18 +8,10 @@ import time
 from typing import TextIO
 
 from tui_structurer.batch import BatchEvent, FileFinished, FileStarted
+from tui_structurer.durations import format_duration
 from tui_structurer.pipeline import AttemptFinished, AttemptStarted, ChunkStarted, TokenGenerated
 
 REDRAW_INTERVAL_S = 0.1
-
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds >= 3600:
-        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-    if seconds >= 60:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds}s"
 
 
 class ConsoleProgress:
@@ -92,7 +84,7 @@ class ConsoleProgress:
         eta = ""
         progress = self._files_done + share
         if progress > 0.05 and self._total:
-            eta = f"  ETA {_duration(elapsed / progress * (self._total - progress))}"
+            eta = f"  ETA {format_duration(elapsed / progress * (self._total - progress))}"
         line = (
             f"[{self._files_done + 1}/{self._total}] {self._path}  {self._step}{self._chunk}  "
             f"{share:4.0%}  {self._rate(now):5.1f} tok/s{eta}"

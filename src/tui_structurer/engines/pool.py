@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from pathlib import Path
 
 from tui_structurer.config import ModelProfile
 from tui_structurer.engines.base import Engine, EngineLoadError
 from tui_structurer.model_sources import ModelSourceError, resolve_gguf
 
-EngineFactory = Callable[[ModelProfile, Path], Engine]
 
+def _load(profile: ModelProfile) -> Engine:
+    """The engine the profile names; imported lazily (llama.cpp is a heavy import)."""
+    if profile.engine == "openai":
+        from tui_structurer.engines.openai_engine import OpenAIEngine
 
-def _llama_cpp_factory(profile: ModelProfile, path: Path) -> Engine:
+        return OpenAIEngine(profile)
     from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 
+    try:
+        path = resolve_gguf(profile.gguf)
+    except ModelSourceError as exc:
+        raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
     return LlamaCppEngine(profile, path)
-
-
-def _openai_engine(profile: ModelProfile) -> Engine:
-    from tui_structurer.engines.openai_engine import OpenAIEngine
-
-    return OpenAIEngine(profile)
 
 
 class EnginePool:
@@ -32,8 +31,7 @@ class EnginePool:
     and a cascade usually reuses one model with several prompts.
     """
 
-    def __init__(self, factory: EngineFactory = _llama_cpp_factory):
-        self._factory = factory
+    def __init__(self) -> None:
         self._current: Engine | None = None
         self._lock = threading.Lock()
 
@@ -42,21 +40,15 @@ class EnginePool:
             if self._current is not None and self._current.name == profile.name:
                 return self._current
             self.close()
-            if profile.engine == "openai":
-                self._current = _openai_engine(profile)
-                return self._current
-            try:
-                path = resolve_gguf(profile.gguf)
-            except ModelSourceError as exc:
-                raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
-            self._current = self._factory(profile, path)
+            self._current = _load(profile)
             return self._current
 
     @property
     def plan_note(self) -> str:
         """How the loaded model was placed (GPU layers), for the live panel."""
-        plan = getattr(self._current, "plan", None)
-        return "" if plan is None else f"{self._current.name}: {plan.reason}"  # type: ignore[union-attr]
+        engine = self._current
+        plan = getattr(engine, "plan", None)  # only the in-process engine places layers
+        return "" if engine is None or plan is None else f"{engine.name}: {plan.reason}"
 
     def close(self) -> None:
         if self._current is not None:

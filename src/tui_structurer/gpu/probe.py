@@ -6,7 +6,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-from tui_structurer.gpu.telemetry import load_nvml
+from tui_structurer.gpu.telemetry import load_nvml, nvml_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +39,10 @@ def probe_gpus(nvml: Any | None = None) -> GpuInventory:
     try:
         driver = None
         with contextlib.suppress(Exception):
-            raw = nvml.nvmlSystemGetDriverVersion()
-            driver = raw.decode() if isinstance(raw, bytes) else str(raw)
+            driver = nvml_text(nvml.nvmlSystemGetDriverVersion())
         gpus = []
         for index in range(nvml.nvmlDeviceGetCount()):
             handle = nvml.nvmlDeviceGetHandleByIndex(index)
-            name = nvml.nvmlDeviceGetName(handle)
             memory = nvml.nvmlDeviceGetMemoryInfo(handle)
             mig = False
             with contextlib.suppress(Exception):  # not supported: not a MIG-capable card
@@ -52,7 +50,7 @@ def probe_gpus(nvml: Any | None = None) -> GpuInventory:
             gpus.append(
                 GpuInfo(
                     index=index,
-                    name=name.decode() if isinstance(name, bytes) else str(name),
+                    name=nvml_text(nvml.nvmlDeviceGetName(handle)),
                     total=int(memory.total),
                     free=int(memory.free),
                     mig=mig,

@@ -32,6 +32,11 @@ class Telemetry:
     """Why there are no figures (no NVML, no GPU), in words."""
 
 
+def nvml_text(value: Any) -> str:
+    """NVML strings: bytes from older bindings, str from newer ones."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def load_nvml() -> Any:
     import pynvml
 
@@ -54,8 +59,7 @@ class GpuSampler:
             for index in range(count):
                 handle = self._nvml.nvmlDeviceGetHandleByIndex(index)
                 self._handles.append(handle)
-                name = self._nvml.nvmlDeviceGetName(handle)
-                self._names.append(name.decode() if isinstance(name, bytes) else str(name))
+                self._names.append(nvml_text(self._nvml.nvmlDeviceGetName(handle)))
             if not count:
                 self.unavailable = "no NVIDIA GPU found"
         except ImportError:

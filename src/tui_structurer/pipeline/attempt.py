@@ -57,8 +57,7 @@ def run_attempt(
     overhead = engine.prompt_tokens(render(prompt, profile.prompt_style, ""))
     budget = chunking.chunk_token_budget(engine.context, overhead)
     chunks = chunking.split(text, budget, engine.count_tokens)
-    chunk_tokens = [engine.count_tokens(chunk.text) for chunk in chunks]
-    expected = sum(chunk_tokens)
+    expected = sum(chunk.tokens for chunk in chunks)
     emit(AttemptStarted(step_index, step, len(chunks), expected))
 
     raw_parts: list[str] = []
@@ -66,11 +65,11 @@ def run_attempt(
     unmatched: list[tuple[int, int]] = []
     all_stats: list[GenerationStats] = []
     done = 0
-    for chunk, tokens in zip(chunks, chunk_tokens, strict=True):
+    for chunk in chunks:
         emit(ChunkStarted(chunk.index, len(chunks)))
         rendered = render(prompt, profile.prompt_style, chunk.text)
         pieces: list[str] = []
-        limit = chunking.max_output_tokens(tokens)
+        limit = chunking.max_output_tokens(chunk.tokens)
         for item in engine.generate(rendered, limit, prompt.stop, cancel):
             if isinstance(item, TextPiece):
                 pieces.append(item.text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from tui_structurer.config import CascadeStep, Config
+from tui_structurer.engines.openai_engine import endpoints_of
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.pipeline.attempt import Emit, run_attempt
 from tui_structurer.pipeline.events import AttemptFinished, PipelineEvent
@@ -36,8 +37,7 @@ class Pipeline:
         for step in self.config.cascade:
             profile = self.config.models[step.model]
             if profile.engine == "openai":
-                urls = [profile.base_url] if isinstance(profile.base_url, str) else profile.base_url
-                best = max(best, profile.concurrency * len(urls))
+                best = max(best, profile.concurrency * len(endpoints_of(profile)))
         return best
 
     def process(

@@ -90,7 +90,8 @@ class StructurerApp(App[None]):
         for problem in problems:
             self.notify(str(problem), severity="warning", timeout=8)
         saved = preferences.load().get("theme")
-        self.theme = saved if saved in self.available_themes else DEFAULT_THEME
+        self._saved_theme = saved if saved in self.available_themes else DEFAULT_THEME
+        self.theme = self._saved_theme
         self._apply_keymap()
         self.push_screen(QueueScreen())
         self.sub_title = self.session.folder.root.name
@@ -334,4 +335,6 @@ class StructurerApp(App[None]):
         self.theme = name
 
     def watch_theme(self, theme: str) -> None:
-        preferences.save(theme=theme)
+        if theme != getattr(self, "_saved_theme", None):  # a choice, not the start-up
+            preferences.save(theme=theme)
+            self._saved_theme = theme

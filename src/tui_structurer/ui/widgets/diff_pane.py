@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -30,7 +31,7 @@ class DiffPane(VerticalScroll):
         self.words: tuple[DiffWord, ...] = ()
         self.current: tuple[int, int] | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static("", classes="diff-text")
 
     def show(self, words: tuple[DiffWord, ...], current: tuple[int, int] | None = None) -> None:

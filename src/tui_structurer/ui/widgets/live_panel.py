@@ -8,19 +8,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Log, ProgressBar, Sparkline
 
+from tui_structurer.durations import format_duration
 from tui_structurer.gpu.telemetry import Telemetry
 from tui_structurer.live_stats import LiveStats
 
 MAX_STREAM_LINES = 4
 
 
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    seconds = int(seconds)
-    if seconds >= 3600:
-        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+def eta_text(seconds: float | None) -> str:
+    return "—" if seconds is None else format_duration(seconds)
 
 
 def _gib(value: int | None) -> str:
@@ -97,7 +93,7 @@ class LivePanel(Vertical):
         self.query_one("#live-rate", Label).update(
             f"{live.rate_now:6.1f} tok/s now{together}   {live.rate_average:6.1f} avg   "
             f"first token {ttft}   {tokens}queue {queued}, ETA "
-            f"{_duration(live.eta_seconds(queued))}"
+            f"{eta_text(live.eta_seconds(queued))}"
         )
         sparkline = self.query_one(Sparkline)
         sparkline.display = any(live.rate_history)
