@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from tui_structurer import chunking
-from tui_structurer.config import load_config
+from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.pipeline import Pipeline
@@ -27,7 +27,8 @@ SOURCE = Path(__file__).resolve().parent.parent / "examples" / "talks" / "bridge
 
 def main() -> dict[str, float]:
     config = load_config()
-    step = config.cascade[0]
+    # Repair mode generates freely, as the bare call does (strict mode: strict_speed.py).
+    step = CascadeStep(config.cascade[0].model, "structure", "repair")
     profile, prompt = config.models[step.model], config.prompts[step.prompt]
     pool = EnginePool()
     engine = pool.get(profile)

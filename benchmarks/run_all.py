@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fidelity_speed
 import gguf_read_speed
 import pipeline_overhead
+import strict_speed
 import ui_responsiveness
 
 
@@ -22,6 +23,8 @@ def main() -> None:
     pipeline_overhead.main()
     print("\n== review app: big folder, scrolling, keys while generating ==")
     ui_responsiveness.main()
+    print("\n== strict mode vs free generation and repair ==")
+    strict_speed.main()
 
 
 if __name__ == "__main__":

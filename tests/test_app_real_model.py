@@ -39,7 +39,9 @@ async def test_process_review_accept_then_rerun_with_fallback(tmp_path: Path) ->
         review = await wait_for_review(app, pilot)
         first_attempts = len(review.item.history)
         assert first_attempts >= 1
-        await pilot.press("f")  # rerun with the fallback prompt: queued first
+        await pilot.press("f")  # pick a fallback prompt: the cascade's own comes first
+        await settle(app, pilot)
+        await pilot.press("enter")  # rerun with it: queued first
         await settle(app, pilot)
         await until_status(app, pilot, "roof.txt", Status.REVIEW)
         attempts = session.folder.library.attempts(review.item.record.id)

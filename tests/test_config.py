@@ -17,8 +17,8 @@ def write(path: Path, text: str) -> Path:
 
 def test_shipped_config_is_valid() -> None:
     config = load_config()
-    assert {"structure", "structure-fallback"} <= set(config.prompts)
-    assert config.cascade[0].prompt == "structure"
+    assert {"structure", "structure-strict", "structure-fallback"} <= set(config.prompts)
+    assert (config.cascade[0].prompt, config.cascade[0].mode) == ("structure-strict", "strict")
     assert config.models["gemma3-270m"].gguf == "embedded"
     assert config.gate.min_likeness == 0.95
 
@@ -98,9 +98,9 @@ def test_user_file_overrides_shipped_and_flag_overrides_user(tmp_path: Path) -> 
 def test_model_choice_by_profile_or_path() -> None:
     config = load_config()
     chosen = use_model(config, "gemma3-270m")
-    assert [(s.model, s.prompt) for s in chosen.cascade] == [
-        ("gemma3-270m", "structure"),
-        ("gemma3-270m", "structure-fallback"),
+    assert [(s.model, s.prompt, s.mode) for s in chosen.cascade] == [
+        ("gemma3-270m", "structure-strict", "strict"),
+        ("gemma3-270m", "structure-fallback", "repair"),
     ]
     adhoc = use_model(config, "ollama:llama3.1:8b")
     assert adhoc.models["ollama:llama3.1:8b"].prompt_style == "chat"

@@ -307,3 +307,41 @@ def test_the_session_keeps_as_many_files_in_flight_as_the_server_serves(
     assert {r.status for r in library.transcripts()} == {Status.REVIEW}
     assert most == 2  # concurrency = 2 per endpoint, one endpoint
     session.close()
+
+
+def strict_attempt(engine: OpenAIEngine, source: str) -> Any:
+    from tui_structurer.config import CascadeStep
+    from tui_structurer.pipeline.attempt import run_attempt
+
+    config = load_config()
+    step = CascadeStep("remote", "structure-strict", "strict")
+    remote = profile("unused", context=2048)
+    prompt = config.prompts["structure-strict"]
+    return run_attempt(source, step, 0, remote, prompt, engine, config.gate, lambda _: None)
+
+
+SOURCE = "so i think we should start now because it is getting late is that okay"
+
+
+@pytest.mark.model
+def test_strict_mode_on_a_real_server_keeps_every_word_by_grammar(server: str) -> None:
+    engine = OpenAIEngine(profile(server, context=2048))
+    result = strict_attempt(engine, SOURCE)
+    assert result.raw_output[0] == "S" and result.raw_output[-1] in ".?!"
+    assert result.raw_fidelity.likeness == 1.0 and result.note == ""
+    assert result.raw_output == result.final_output
+
+
+def test_a_server_that_ignores_the_grammar_is_repaired_and_says_so(stand_in: str) -> None:
+    result = strict_attempt(OpenAIEngine(profile(stand_in, context=2048)), SOURCE)
+    assert 'root ::= ("So")' in StandIn.seen[0]["body"]["grammar"]
+    assert "did not keep to the source words" in result.note
+    assert result.final_fidelity.likeness == 1.0
+
+
+def test_a_server_that_refuses_the_grammar_falls_back_to_repair(stand_in: str) -> None:
+    StandIn.script = [400]
+    result = strict_attempt(OpenAIEngine(profile(stand_in, context=2048)), SOURCE)
+    assert "strict decoding unavailable" in result.note and "fell back to repair" in result.note
+    assert "grammar" in StandIn.seen[0]["body"] and "grammar" not in StandIn.seen[1]["body"]
+    assert result.final_fidelity.likeness == 1.0

@@ -65,9 +65,11 @@ def test_run_records_attempts_and_waits_for_review(
     folder = Folder(talks, Path("structured"), read_only=True)
     for record in folder.library.transcripts(Status.REVIEW):
         attempts = folder.library.attempts(record.id)
-        assert [a.prompt for a in attempts][:1] == ["structure"]
+        assert [(a.prompt, a.mode) for a in attempts][:1] == [("structure-strict", "strict")]
+        assert all(a.mode == "repair" for a in attempts[1:])
+        assert attempts[0].raw_likeness == 1.0
         for attempt in attempts:
-            assert attempt.model == "gemma3-270m" and attempt.mode == "repair"
+            assert attempt.model == "gemma3-270m"
             assert attempt.completion_tokens > 0 and attempt.decode_tps > 0
             assert attempt.prompt_tokens > 20 and attempt.ttft_s > 0
             # repair mode: every source word is in the text offered for review

@@ -16,6 +16,7 @@ from tui_structurer.fidelity import score
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.folder_lock import FolderBusyError
+from tui_structurer.library.store import Library
 from tui_structurer.pipeline import AttemptResult
 
 SOURCE = "so i went to the store and i bought some milk"
@@ -161,3 +162,24 @@ def test_kill_9_at_random_moments_loses_nothing_finished(folder: Folder) -> None
                 assert written == OUTPUT + "\n"
         assert not [p for p in (root / "structured").rglob("*") if p.name.endswith(".tmp")]
         reopened.close()
+
+
+def test_a_schema_1_state_file_is_upgraded_in_place(tmp_path: Path) -> None:
+    db = tmp_path / "state.db"
+    old = sqlite3.connect(db)
+    schema = Path(__file__).resolve().parent.parent / "src/tui_structurer/library/schema.sql"
+    statements = schema.read_text().replace(
+        ",\n    decode_calls INTEGER NOT NULL DEFAULT 0,\n    note TEXT NOT NULL DEFAULT ''", ""
+    )
+    old.executescript(statements + "\nPRAGMA user_version=1;")
+    old.execute(
+        "INSERT INTO transcripts (path, content_hash, size, mtime_ns, status, updated_at) "
+        "VALUES ('a.txt', 'h', 1, 0, 'pending', 0)"
+    )
+    old.commit()
+    old.close()
+    library = Library(db)
+    (record,) = library.transcripts()
+    stored = library.attempt(library.add_attempt(record.id, "h", attempt()))
+    assert stored.decode_calls == 0 and stored.note == ""
+    library.close()

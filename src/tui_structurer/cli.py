@@ -16,7 +16,9 @@ from tui_structurer.batch import BatchRunner, FileResult, RunError
 from tui_structurer.config import Config, ConfigError, load_config
 from tui_structurer.config.model_choice import use_model
 from tui_structurer.console_progress import ConsoleProgress
+from tui_structurer.engines import EngineError
 from tui_structurer.engines.pool import EnginePool
+from tui_structurer.evaluation.dataset import EvalSetError
 from tui_structurer.library import Status, StoreError
 from tui_structurer.library.folder import Folder, FolderError
 from tui_structurer.library.folder_lock import FolderBusyError
@@ -42,12 +44,14 @@ examples:
   tui-structurer watch ~/inbox --auto-accept       unattended: process files as they arrive
   tui-structurer status ~/talks --json
   tui-structurer doctor                             GPUs, models, offload plans, paths
+  tui-structurer eval examples/eval --mode strict --mode repair
+                                                    score modes against human references
 
 Models, prompts, the attempt cascade and the fidelity gate are set in models.toml;
 a models.toml in your user config folder overrides the shipped one. Keys of the app
 can be rebound by id in keymap.toml in the same folder (press ? in the app for ids).
 """
-COMMANDS = ("open", "run", "watch", "status", "doctor")
+COMMANDS = ("open", "run", "watch", "status", "doctor", "eval")
 
 
 def _folder_options(parser: argparse.ArgumentParser, processing: bool) -> None:
@@ -148,6 +152,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--config", type=Path, metavar="FILE", help="an extra models.toml")
     doctor.add_argument("--json", action="store_true", help="print one JSON object")
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="score models, prompts and modes against human references in DIR",
+        description="DIR holds raw transcripts NAME.EXT (any supported format) beside "
+        "references NAME.gold.txt (the human-punctuated text, paragraphs as blank lines). "
+        "Every (model, prompt, mode) run structures each transcript through the real "
+        "pipeline (one attempt, no cascade) and is scored against the references: "
+        "success rate at word-level likeness 0.90 and 0.95, average and median likeness "
+        "with a histogram, words the model removed/added/replaced, precision/recall/F1 "
+        "of periods, commas, question marks and all three pooled at aligned words, "
+        "paragraph-break F1, capitalization accuracy, words/second and decode "
+        "tokens/second. Without --model/--prompt/--mode the runs are the cascade's steps; "
+        "each option given replaces that part of every step (repeat it to compare "
+        "several). Nothing is written to DIR.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    evaluate.add_argument("folder", type=Path, metavar="DIR", help="transcripts and references")
+    evaluate.add_argument(
+        "--model", action="append", default=[], metavar="NAME",
+        help="a model profile, .gguf path or ollama:NAME:TAG (repeatable)",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--prompt", action="append", default=[], metavar="NAME",
+        help="a prompt from models.toml (repeatable)",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--mode", action="append", default=[], choices=("strict", "repair", "free"),
+        help="strict, repair or free (repeatable)",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--save", type=Path, metavar="OUT",
+        help="write every structured output to OUT (a sub-folder per run when several)",
+    )  # fmt: skip
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--config", type=Path, metavar="FILE", help="an extra models.toml")
     return parser
 
 
@@ -263,6 +303,24 @@ def _doctor(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+def _eval(args: argparse.Namespace, config: Config) -> int:
+    from tui_structurer.evaluation import command, report
+    from tui_structurer.evaluation.dataset import load_entries
+    from tui_structurer.evaluation.runner import run_eval
+
+    config, steps = command.eval_steps(config, args.model, args.prompt, args.mode)
+    entries, warnings = load_entries(args.folder, config.settings.max_file_bytes)
+    runs = run_eval(config, steps, entries, command.print_progress)
+    if args.save:
+        written = command.save_outputs(args.save, runs)
+        print(f"saved {len(written)} outputs under {args.save}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.as_json(runs, warnings), indent=2))
+    else:
+        print(report.as_text(runs, warnings))
+    return EXIT_OK
+
+
 def _status(args: argparse.Namespace, config: Config) -> int:
     try:
         folder = _open_folder(config, args.folder, None)
@@ -305,6 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _doctor(args, config)
         if args.command == "watch":
             return _watch(args, config)
+        if args.command == "eval":
+            return _eval(args, config)
         return _status(args, config)
     except ConfigError as exc:
         _error(f"config error: {exc}")
@@ -312,7 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FolderError, FolderBusyError) as exc:
         _error(str(exc))
         return EXIT_USAGE
-    except (RunError, StoreError) as exc:
+    except EvalSetError as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except (RunError, StoreError, EngineError) as exc:
         _error(str(exc))
         return EXIT_RUN_ERROR
     except KeyboardInterrupt:

@@ -8,6 +8,11 @@ from tui_structurer.config import Prompt
 from tui_structurer.config.schema import PromptStyle
 
 TEXT_SLOT = "{text}"
+UPPER_TEXT_SLOT = "{TEXT}"
+
+
+def _fill(template: str, text: str) -> str:
+    return template.replace(TEXT_SLOT, text).replace(UPPER_TEXT_SLOT, text.upper())
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +36,9 @@ class RenderedPrompt:
 def render(prompt: Prompt, style: PromptStyle, text: str) -> RenderedPrompt:
     """Put ``text`` into the template ``style`` calls for."""
     if style == "completion":
-        return RenderedPrompt(text=prompt.completion.replace(TEXT_SLOT, text))
+        return RenderedPrompt(text=_fill(prompt.completion, text))
     messages = []
     if prompt.system:
         messages.append({"role": "system", "content": prompt.system})
-    messages.append({"role": "user", "content": prompt.user.replace(TEXT_SLOT, text)})
+    messages.append({"role": "user", "content": _fill(prompt.user, text)})
     return RenderedPrompt(messages=tuple(messages))

@@ -227,9 +227,11 @@ class ReviewSession:
         self.folder.reject(transcript_id)
 
     def fallback_prompts(self) -> list[str]:
-        """Prompts a rerun can use: every configured prompt but the primary one."""
+        """Prompts a rerun can use: the cascade's later ones first, then every other
+        configured prompt; never the primary one."""
         primary = self.config.cascade[0].prompt
-        return [name for name in self.config.prompts if name != primary]
+        ordered = [step.prompt for step in self.config.cascade[1:]] + list(self.config.prompts)
+        return [name for name in dict.fromkeys(ordered) if name != primary]
 
     def rerun(self, transcript_id: int, prompt: str) -> None:
         """Queue the file next, with ``prompt`` on the model of its latest attempt."""
@@ -238,7 +240,11 @@ class ReviewSession:
             (a.model for a in reversed(attempts) if a.model in self.config.models),
             self.config.cascade[0].model,
         )
-        mode = self.config.cascade[0].mode
+        # The mode the cascade runs this prompt in (a strict prompt stays strict).
+        mode = next(
+            (step.mode for step in self.config.cascade if step.prompt == prompt),
+            self.config.cascade[0].mode,
+        )
         self.folder.library.return_to_pending(transcript_id)
         self.queue.push_front(Job(transcript_id, (CascadeStep(model, prompt, mode),)))
 

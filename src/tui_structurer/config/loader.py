@@ -124,11 +124,11 @@ def _check_values(config: Config, origin: dict[str, Path]) -> None:
     for name, prompt in config.prompts.items():
         for key in ("user", "completion"):
             template = getattr(prompt, key)
-            if template and "{text}" not in template:
+            if template and "{text}" not in template and "{TEXT}" not in template:
                 raise ConfigError(
                     origin.get(f"prompts.{name}"),
                     f"prompts.{name}.{key}",
-                    "must contain {text}, where the transcript goes",
+                    "must contain {text} (or {TEXT}, in capitals), where the transcript goes",
                 )
     if not config.cascade:
         raise ConfigError(origin.get("cascade"), "cascade", "needs at least one step")

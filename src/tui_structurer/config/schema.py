@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Mode = Literal["repair", "free"]
+Mode = Literal["repair", "free", "strict"]
 PromptStyle = Literal["chat", "completion"]
 EngineKind = Literal["llama-cpp", "openai"]
 
@@ -90,15 +90,17 @@ class ModelProfile:
 
 @dataclass(frozen=True)
 class Prompt:
-    """``[prompts.NAME]``: how the model is asked. Templates hold ``{text}``."""
+    """``[prompts.NAME]``: how the model is asked. Templates hold ``{text}`` (the
+    transcript) or ``{TEXT}`` (the transcript in capitals: a base model then cannot
+    copy its missing punctuation along with its words)."""
 
     name: str
     system: str = ""
     """System message for chat-style models."""
     user: str = ""
-    """User message for chat-style models; must contain {text}."""
+    """User message for chat-style models; must contain {text} or {TEXT}."""
     completion: str = ""
-    """Whole prompt for completion-style (base) models; must contain {text}."""
+    """Whole prompt for completion-style (base) models; must contain {text} or {TEXT}."""
     stop: list[str] = field(default_factory=list)
     """Strings that end generation (completion style mostly)."""
     description: str = ""
@@ -114,8 +116,11 @@ class CascadeStep:
     prompt: str
     """A prompt name."""
     mode: Mode = "repair"
-    """"repair" keeps the source words and takes the model's punctuation, case and
-    breaks; "free" keeps the model's output as written (only the gate protects it)."""
+    """"strict" lets the model choose only separators, paragraph breaks and capitals
+    between the source words (every word kept by construction; in-process llama.cpp
+    models and servers that accept a GBNF grammar); "repair" lets the model write freely,
+    then keeps the source words and takes its punctuation, case and breaks; "free" keeps
+    the model's output as written (only the gate protects it)."""
 
 
 @dataclass(frozen=True)

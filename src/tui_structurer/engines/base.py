@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tui_structurer.prompts import RenderedPrompt
+from tui_structurer.strict import StrictChunk
 
 
 class EngineError(Exception):
@@ -17,6 +18,10 @@ class EngineError(Exception):
 
 class EngineLoadError(EngineError):
     """The model could not be loaded (missing, corrupt, out of memory)."""
+
+
+class StrictUnsupported(EngineError):
+    """The backend cannot constrain decoding to the source words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,8 @@ class GenerationStats:
     seconds: float
     finish_reason: str
     """"stop", "length" or "cancelled"."""
+    decode_calls: int = 0
+    """Model evaluations after the prompt (strict mode batches several tokens in one)."""
 
 
 def chunk_text(chunk: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -71,6 +78,7 @@ class StreamClock:
             decode_tokens_per_s=(completion_tokens - 1) / decode if decode > 0 else 0.0,
             seconds=time.perf_counter() - self.started,
             finish_reason=finish,
+            decode_calls=max(0, completion_tokens - 1),
         )
 
 
@@ -98,6 +106,17 @@ class Engine(Protocol):
         cancel: threading.Event | None = None,
     ) -> Iterator[TextPiece | GenerationStats]:
         """Stream the answer: text pieces, then one :class:`GenerationStats`."""
+        ...
+
+    def generate_strict(
+        self,
+        prompt: RenderedPrompt,
+        chunk: StrictChunk,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        """Write ``chunk``'s words in order, choosing only separators, breaks and
+        capitals; stream like :meth:`generate`. Raises :class:`StrictUnsupported` when
+        the backend cannot constrain its output."""
         ...
 
     def close(self) -> None:

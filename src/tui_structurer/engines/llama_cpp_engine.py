@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +19,15 @@ from tui_structurer.engines.base import (
     TextPiece,
     chunk_text,
 )
+from tui_structurer.engines.llama_batch import LlamaBatchRuntime
 from tui_structurer.gpu.gguf_meta import GgufError, read_model_facts
 from tui_structurer.gpu.load_recovery import LoadFailed, load_with_fewer_layers
 from tui_structurer.gpu.offload_plan import OffloadPlan, PlanOptions, plan_offload
 from tui_structurer.gpu.probe import GpuInventory, probe_gpus
 from tui_structurer.prompts import RenderedPrompt
+from tui_structurer.strict import StrictChunk, build_boundaries
+from tui_structurer.strict.block_size import best_size, measure_costs
+from tui_structurer.strict.decoder import StrictCancelled, StrictCounters, StrictDecoder
 
 CHAT_TEMPLATE_TOKENS_PER_MESSAGE = 8
 """Role markers a chat template wraps around each message (generous for common ones)."""
@@ -29,7 +35,12 @@ N_UBATCH = 512
 SWA_FULL = False
 """Sliding-window layers keep only their window (checked here to give the same greedy
 output as a full-size cache when a prompt prefix is reused), which saves most of a
-Gemma model's KV memory."""
+Gemma model's KV memory. Strict mode loads with a full cache instead: once the window
+has moved on, llama.cpp reuses the cells it left, and a rolled-back draft would then
+miss its oldest context."""
+ANCHOR = "\n"
+"""Candidates are tokenized after this, so a tokenizer that prefixes a space to the
+start of a text (SentencePiece) treats them as mid-text."""
 
 
 def supports_gpu_offload() -> bool:
@@ -40,14 +51,17 @@ def supports_gpu_offload() -> bool:
 
 
 def offload_plan_for(
-    profile: ModelProfile, model_path: Path, inventory: GpuInventory | None = None
+    profile: ModelProfile,
+    model_path: Path,
+    inventory: GpuInventory | None = None,
+    swa_full: bool = SWA_FULL,
 ) -> OffloadPlan:
     """The plan for loading ``profile``: sized from NVML and the file, or pinned."""
     facts = read_model_facts(model_path)
     options = PlanOptions(
         n_ctx=profile.context,
         n_ubatch=N_UBATCH,
-        swa_full=SWA_FULL,
+        swa_full=swa_full,
         reserve_bytes=profile.vram_reserve_mb * 2**20 if profile.vram_reserve_mb else None,
         pinned_layers=None if profile.gpu_layers == "auto" else profile.gpu_layers,
         gpu_offload_supported=supports_gpu_offload(),
@@ -58,7 +72,7 @@ def offload_plan_for(
 class LlamaCppEngine:
     """A GGUF model loaded once with llama-cpp-python and reused for every generation."""
 
-    def __init__(self, profile: ModelProfile, model_path: Path):
+    def __init__(self, profile: ModelProfile, model_path: Path, full_swa_cache: bool = False):
         import llama_cpp
 
         self.name = profile.name
@@ -66,7 +80,7 @@ class LlamaCppEngine:
         self.model_path = model_path
         self._profile = profile
         try:
-            self.plan = offload_plan_for(profile, model_path)
+            self.plan = offload_plan_for(profile, model_path, swa_full=full_swa_cache)
         except GgufError as exc:
             raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
 
@@ -77,7 +91,7 @@ class LlamaCppEngine:
                 n_ubatch=N_UBATCH,
                 n_gpu_layers=n_gpu_layers,
                 tensor_split=list(self.plan.tensor_split) if self.plan.tensor_split else None,
-                swa_full=SWA_FULL,
+                swa_full=full_swa_cache,
                 n_threads=profile.threads or None,
                 seed=profile.seed,
                 verbose=False,
@@ -93,6 +107,44 @@ class LlamaCppEngine:
                 f"{exc}. The file may be truncated or corrupt, or too large for free memory."
             ) from exc
         self._lock = threading.Lock()
+        self.full_swa_cache = full_swa_cache
+        self.block_costs: dict[int, float] = {}
+        """Seconds per batched decode by block size, measured on first strict use."""
+        self._runtime: LlamaBatchRuntime | None = None
+        self._anchor = self._tokens(ANCHOR)
+        self._candidate_tokens = functools.lru_cache(maxsize=100_000)(self._tokens_mid_text)
+
+    def _tokens(self, text: str, bos: bool = False, special: bool = False) -> tuple[int, ...]:
+        return tuple(self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=special))
+
+    def _tokens_mid_text(self, text: str) -> tuple[int, ...]:
+        """Tokens of ``text`` as they appear inside a longer text."""
+        tokens = self._tokens(ANCHOR + text)
+        if tokens[: len(self._anchor)] == self._anchor:
+            return tokens[len(self._anchor) :]
+        return self._tokens(text)
+
+    def _prompt_ids(self, prompt: RenderedPrompt) -> list[int]:
+        """The prompt as token ids; chat prompts through the model's own template."""
+        if not prompt.is_chat:
+            return list(self._tokens(prompt.text, bos=True))
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            return list(self._tokens(prompt.flat() + "\n\n", bos=True))
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        vocab = self._llm._model
+        formatter = Jinja2ChatFormatter(
+            template=template,
+            eos_token=vocab.token_get_text(self._llm.token_eos()),
+            bos_token=vocab.token_get_text(self._llm.token_bos()),
+        )
+        messages: Any = list(prompt.messages)
+        text = formatter(messages=messages).prompt
+        bos_text = formatter.bos_token
+        return list(
+            self._tokens(text, bos=not (bos_text and text.startswith(bos_text)), special=True)
+        )
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
@@ -161,6 +213,56 @@ class LlamaCppEngine:
         completion = max(pieces, evaluated - prompt_tokens) if not prompt.is_chat else pieces
         yield clock.stats(prompt_tokens, completion, finish)
 
+    def generate_strict(
+        self,
+        prompt: RenderedPrompt,
+        chunk: StrictChunk,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        with self._lock:
+            yield from self._strict_locked(prompt, chunk, cancel)
+
+    def _strict_locked(
+        self, prompt: RenderedPrompt, chunk: StrictChunk, cancel: threading.Event | None
+    ) -> Iterator[TextPiece | GenerationStats]:
+        if self._runtime is None:
+            self._runtime = LlamaBatchRuntime(self._llm)
+        runtime = self._runtime
+        boundaries = build_boundaries(chunk, self._candidate_tokens)
+        ids = self._prompt_ids(prompt)
+        runtime.clear()
+        if not self.block_costs:
+
+            def trial(block: Sequence[int]) -> None:
+                runtime.decode(block, 0, [len(block) - 1])
+                runtime.forget_from(0)
+
+            self.block_costs = measure_costs(trial, ids[-1])
+        clock = StreamClock()
+        counters = StrictCounters()
+        finish = "stop"
+        try:
+            runtime.decode(ids, 0, [len(ids) - 1])
+            decoder = StrictDecoder(
+                runtime,
+                boundaries,
+                pos=len(ids),
+                logits_index=len(ids) - 1,
+                block_size=lambda acceptance: best_size(self.block_costs, acceptance),
+                counters=counters,
+            )
+            for piece in decoder.write(cancel):
+                clock.piece()
+                yield TextPiece(piece)
+        except StrictCancelled:
+            finish = "cancelled"
+        finally:
+            runtime.clear()
+        stats = clock.stats(len(ids), counters.tokens_written, finish)
+        yield dataclasses.replace(stats, decode_calls=counters.decode_calls)
+
     def close(self) -> None:
+        if self._runtime is not None:
+            self._runtime.close()
         with contextlib.suppress(Exception):
             self._llm.close()

@@ -26,10 +26,13 @@ from tui_structurer.engines.base import (
     EngineLoadError,
     GenerationStats,
     StreamClock,
+    StrictUnsupported,
     TextPiece,
     chunk_text,
 )
 from tui_structurer.prompts import RenderedPrompt
+from tui_structurer.strict import StrictChunk
+from tui_structurer.strict.grammar import strict_grammar
 
 CHARS_PER_TOKEN = 3.0
 """A server's tokenizer is not at hand: budget chunks as if a token were 3 bytes (real
@@ -164,8 +167,35 @@ class OpenAIEngine:
         stop: list[str],
         cancel: threading.Event | None = None,
     ) -> Iterator[TextPiece | GenerationStats]:
+        yield from self._request(prompt, self._body(prompt, max_tokens, stop), cancel)
+
+    def generate_strict(
+        self,
+        prompt: RenderedPrompt,
+        chunk: StrictChunk,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        """Constrained by a GBNF grammar of the chunk's words; a server that refuses the
+        grammar field raises :class:`StrictUnsupported` (the attempt falls back to
+        repair), one that ignores it is caught by the attempt's word check."""
+        words_text = " ".join(chunk.words)
+        max_tokens = int(self.count_tokens(words_text) * 1.5) + 64
+        body = self._body(prompt, max_tokens, [])
+        body["grammar"] = strict_grammar(chunk)
+        started = False
+        try:
+            for item in self._request(prompt, body, cancel):
+                started = True
+                yield item
+        except EngineError as exc:
+            if started or isinstance(exc, EndpointUnavailable):
+                raise
+            raise StrictUnsupported(str(exc)) from exc
+
+    def _request(
+        self, prompt: RenderedPrompt, body: dict[str, Any], cancel: threading.Event | None
+    ) -> Iterator[TextPiece | GenerationStats]:
         path = "/chat/completions" if prompt.is_chat else "/completions"
-        body = self._body(prompt, max_tokens, stop)
         problems: list[str] = []
         for attempt in range(RETRIES + 1):
             endpoint = self._acquire(cancel)

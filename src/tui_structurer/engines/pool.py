@@ -9,7 +9,7 @@ from tui_structurer.engines.base import Engine, EngineLoadError
 from tui_structurer.model_sources import ModelSourceError, resolve_gguf
 
 
-def _load(profile: ModelProfile) -> Engine:
+def _load(profile: ModelProfile, strict: bool) -> Engine:
     """The engine the profile names; imported lazily (llama.cpp is a heavy import)."""
     if profile.engine == "openai":
         from tui_structurer.engines.openai_engine import OpenAIEngine
@@ -21,7 +21,7 @@ def _load(profile: ModelProfile) -> Engine:
         path = resolve_gguf(profile.gguf)
     except ModelSourceError as exc:
         raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
-    return LlamaCppEngine(profile, path)
+    return LlamaCppEngine(profile, path, full_swa_cache=strict)
 
 
 class EnginePool:
@@ -35,12 +35,16 @@ class EnginePool:
         self._current: Engine | None = None
         self._lock = threading.Lock()
 
-    def get(self, profile: ModelProfile) -> Engine:
+    def get(self, profile: ModelProfile, strict: bool = False) -> Engine:
+        """The engine for ``profile``; ``strict`` asks for one that can roll back drafts
+        exactly (an in-process model is reloaded once with a full sliding-window cache)."""
         with self._lock:
-            if self._current is not None and self._current.name == profile.name:
-                return self._current
+            current = self._current
+            reusable = current is not None and current.name == profile.name
+            if reusable and (not strict or getattr(current, "full_swa_cache", True)):
+                return current  # type: ignore[return-value]
             self.close()
-            self._current = _load(profile)
+            self._current = _load(profile, strict)
             return self._current
 
     @property

@@ -66,3 +66,5 @@ class AttemptRecord:
     decode_tps: float
     seconds: float
     created_at: float
+    decode_calls: int = 0
+    note: str = ""

@@ -36,7 +36,9 @@ CREATE TABLE IF NOT EXISTS attempts (
     ttft_s REAL NOT NULL,
     decode_tps REAL NOT NULL,
     seconds REAL NOT NULL,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    decode_calls INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE IF NOT EXISTS decisions (

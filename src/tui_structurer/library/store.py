@@ -21,7 +21,12 @@ from tui_structurer.library.records import AttemptRecord, Status, TranscriptReco
 from tui_structurer.library.scan import ScannedFile
 from tui_structurer.pipeline.result import AttemptResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+UPGRADE_FROM_1 = (
+    "ALTER TABLE attempts ADD COLUMN decode_calls INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE attempts ADD COLUMN note TEXT NOT NULL DEFAULT ''",
+)
+"""Schema 2 records strict decoding: decode calls and fallback notes."""
 DB_NAME = "state.sqlite3"
 
 _TRANSCRIPT_SELECT = """
@@ -92,7 +97,12 @@ class Library:
             raise StoreError(
                 f"{self.db_path} was written by a newer tui-structurer (schema {version})"
             )
-        if version < SCHEMA_VERSION:
+        if version == 1:
+            with self.transaction():
+                for statement in UPGRADE_FROM_1:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        elif version < SCHEMA_VERSION:
             script = resources.files("tui_structurer.library").joinpath("schema.sql")
             with self.transaction():
                 for statement in script.read_text(encoding="utf-8").split(";"):
@@ -311,8 +321,9 @@ class Library:
                 "INSERT INTO attempts (transcript_id, content_hash, model, prompt, mode, "
                 "raw_output, final_output, raw_likeness, final_likeness, added, removed, "
                 "replaced, longest_removed_run, passed, gate_reasons, unmatched, "
-                "prompt_tokens, completion_tokens, ttft_s, decode_tps, seconds, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "prompt_tokens, completion_tokens, ttft_s, decode_tps, seconds, created_at, "
+                "decode_calls, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     transcript_id,
                     content_hash,
@@ -336,6 +347,8 @@ class Library:
                     stats.decode_tokens_per_s,
                     stats.seconds,
                     time.time(),
+                    stats.decode_calls,
+                    result.note,
                 ),
             )
         assert cursor.lastrowid is not None

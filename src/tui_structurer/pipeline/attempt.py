@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from tui_structurer import chunking, fidelity
 from tui_structurer.config import CascadeStep, Gate, ModelProfile, Prompt
 from tui_structurer.engines import Engine, GenerationStats, TextPiece
+from tui_structurer.engines.base import StrictUnsupported
 from tui_structurer.pipeline.events import (
     AttemptStarted,
     ChunkStarted,
@@ -16,8 +19,10 @@ from tui_structurer.pipeline.events import (
 )
 from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.pipeline.result import AttemptResult, AttemptStats
-from tui_structurer.prompts import render
+from tui_structurer.prompts import RenderedPrompt, render
 from tui_structurer.repair import repair
+from tui_structurer.strict import StrictChunk, strict_chunks
+from tui_structurer.words import ends_sentence, word_keys
 
 Emit = Callable[[PipelineEvent], None]
 
@@ -39,7 +44,140 @@ def _combine(stats: list[GenerationStats]) -> AttemptStats:
         time_to_first_token_s=stats[0].time_to_first_token_s if stats else 0.0,
         decode_tokens_per_s=decode_tokens / decode_seconds if decode_seconds else 0.0,
         seconds=sum(s.seconds for s in stats),
+        decode_calls=sum(s.decode_calls for s in stats),
     )
+
+
+def stitch(parts: list[str]) -> str:
+    """Chunk outputs joined by a space, or by nothing after a chunk-ending paragraph."""
+    text = ""
+    for part in parts:
+        if not part.strip():
+            continue
+        if text and not text.endswith("\n"):
+            text += " "
+        text += part
+    return text.strip()
+
+
+@dataclass
+class _Progress:
+    """What the attempt has produced so far."""
+
+    raw_parts: list[str] = field(default_factory=list)
+    final_parts: list[str] = field(default_factory=list)
+    unmatched: list[tuple[int, int]] = field(default_factory=list)
+    stats: list[GenerationStats] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pieces_done: int = 0
+
+
+class _Attempt:
+    """Runs one step over the chunks of one text."""
+
+    def __init__(
+        self,
+        step: CascadeStep,
+        profile: ModelProfile,
+        prompt: Prompt,
+        engine: Engine,
+        emit: Emit,
+        cancel: threading.Event | None,
+    ):
+        self.step, self.profile, self.prompt, self.engine = step, profile, prompt, engine
+        self.emit, self.cancel = emit, cancel
+        self.mode = step.mode
+        self.progress = _Progress()
+
+    def _stream(
+        self, rendered: RenderedPrompt, chunk: chunking.Chunk, strict: StrictChunk | None
+    ) -> Iterator[TextPiece | GenerationStats]:
+        if strict is not None and self.mode == "strict":
+            return self.engine.generate_strict(rendered, strict, self.cancel)
+        limit = chunking.max_output_tokens(chunk.tokens)
+        return self.engine.generate(rendered, limit, self.prompt.stop, self.cancel)
+
+    def _generate(
+        self, rendered: RenderedPrompt, chunk: chunking.Chunk, strict: StrictChunk | None
+    ) -> str:
+        progress = self.progress
+        pieces: list[str] = []
+        try:
+            for item in self._stream(rendered, chunk, strict):
+                if isinstance(item, TextPiece):
+                    pieces.append(item.text)
+                    progress.pieces_done += 1
+                    self.emit(TokenGenerated(item.text, progress.pieces_done, self.expected))
+                else:
+                    progress.stats.append(item)
+        except StrictUnsupported as exc:
+            if pieces:
+                raise
+            self.mode = "repair"
+            progress.notes.append(f"strict decoding unavailable ({exc}); fell back to repair")
+            return self._generate(rendered, chunk, strict)
+        if progress.stats and progress.stats[-1].finish_reason == "cancelled":
+            raise Cancelled
+        return "".join(pieces) if self.mode == "strict" else "".join(pieces).strip()
+
+    def run(self, text: str, step_index: int, gate: Gate) -> AttemptResult:
+        engine, progress = self.engine, self.progress
+        overhead = engine.prompt_tokens(render(self.prompt, self.profile.prompt_style, ""))
+        budget = chunking.chunk_token_budget(engine.context, overhead)
+        chunks = chunking.split(text, budget, engine.count_tokens)
+        strict = strict_chunks(chunks) if self.mode == "strict" else []
+        # Strict mode streams a piece per word gap; the others a piece per token.
+        self.expected = (
+            sum(len(s.words) + 1 for s in strict) if strict else sum(c.tokens for c in chunks)
+        )
+        self.emit(AttemptStarted(step_index, self.step, len(chunks), self.expected))
+        sentence_start = True
+        for chunk in chunks:
+            self.emit(ChunkStarted(chunk.index, len(chunks)))
+            rendered = render(self.prompt, self.profile.prompt_style, chunk.text)
+            strict_chunk = None
+            if strict:
+                strict_chunk = dataclasses.replace(
+                    strict[chunk.index], starts_sentence=sentence_start
+                )
+            raw = self._generate(rendered, chunk, strict_chunk)
+            sentence_start = ends_sentence(raw.rstrip())
+            progress.raw_parts.append(raw)
+            progress.final_parts.append(self._final(chunk, raw))
+
+        raw_output = stitch(progress.raw_parts)
+        final_output = stitch(progress.final_parts)
+        raw_fidelity = fidelity.score(text, raw_output)
+        final_fidelity = raw_fidelity if self.mode == "free" else fidelity.score(text, final_output)
+        reasons = gate_reasons(gate, raw_fidelity, final_fidelity)
+        return AttemptResult(
+            step=self.step,
+            raw_output=raw_output,
+            final_output=final_output,
+            raw_fidelity=raw_fidelity,
+            final_fidelity=final_fidelity,
+            passed=not reasons,
+            gate_reasons=reasons,
+            unmatched=tuple(progress.unmatched),
+            stats=_combine(progress.stats),
+            note="; ".join(dict.fromkeys(progress.notes)),
+        )
+
+    def _final(self, chunk: chunking.Chunk, raw: str) -> str:
+        """What the reviewer gets for this chunk: repaired unless the words already match."""
+        if self.mode == "free":
+            return raw
+        if self.mode == "strict" and word_keys(raw) == word_keys(chunk.text):
+            return raw
+        if self.mode == "strict":
+            self.progress.notes.append(
+                "the server did not keep to the source words; its output was repaired"
+            )
+        repaired = repair(chunk.text, raw)
+        self.progress.unmatched.extend(
+            (chunk.start + a, chunk.start + b) for a, b in repaired.unmatched
+        )
+        return repaired.text
 
 
 def run_attempt(
@@ -54,53 +192,4 @@ def run_attempt(
     cancel: threading.Event | None = None,
 ) -> AttemptResult:
     """Structure ``text`` once with ``engine`` and judge the result."""
-    overhead = engine.prompt_tokens(render(prompt, profile.prompt_style, ""))
-    budget = chunking.chunk_token_budget(engine.context, overhead)
-    chunks = chunking.split(text, budget, engine.count_tokens)
-    expected = sum(chunk.tokens for chunk in chunks)
-    emit(AttemptStarted(step_index, step, len(chunks), expected))
-
-    raw_parts: list[str] = []
-    final_parts: list[str] = []
-    unmatched: list[tuple[int, int]] = []
-    all_stats: list[GenerationStats] = []
-    done = 0
-    for chunk in chunks:
-        emit(ChunkStarted(chunk.index, len(chunks)))
-        rendered = render(prompt, profile.prompt_style, chunk.text)
-        pieces: list[str] = []
-        limit = chunking.max_output_tokens(chunk.tokens)
-        for item in engine.generate(rendered, limit, prompt.stop, cancel):
-            if isinstance(item, TextPiece):
-                pieces.append(item.text)
-                done += 1
-                emit(TokenGenerated(item.text, done, expected))
-            else:
-                all_stats.append(item)
-        if all_stats and all_stats[-1].finish_reason == "cancelled":
-            raise Cancelled
-        raw = "".join(pieces).strip()
-        raw_parts.append(raw)
-        if step.mode == "repair":
-            repaired = repair(chunk.text, raw)
-            final_parts.append(repaired.text)
-            unmatched.extend((chunk.start + a, chunk.start + b) for a, b in repaired.unmatched)
-        else:
-            final_parts.append(raw)
-
-    raw_output = " ".join(part for part in raw_parts if part)
-    final_output = " ".join(part for part in final_parts if part)
-    raw_fidelity = fidelity.score(text, raw_output)
-    final_fidelity = raw_fidelity if step.mode == "free" else fidelity.score(text, final_output)
-    reasons = gate_reasons(gate, raw_fidelity, final_fidelity)
-    return AttemptResult(
-        step=step,
-        raw_output=raw_output,
-        final_output=final_output,
-        raw_fidelity=raw_fidelity,
-        final_fidelity=final_fidelity,
-        passed=not reasons,
-        gate_reasons=reasons,
-        unmatched=tuple(unmatched),
-        stats=_combine(all_stats),
-    )
+    return _Attempt(step, profile, prompt, engine, emit, cancel).run(text, step_index, gate)

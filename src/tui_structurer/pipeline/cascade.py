@@ -56,7 +56,7 @@ class Pipeline:
         for index, step in enumerate(steps or self.config.cascade):
             profile = self.config.models[step.model]
             prompt = self.config.prompts[step.prompt]
-            engine = self.engines.get(profile)
+            engine = self.engines.get(profile, strict=step.mode == "strict")
             result = run_attempt(
                 text, step, index, profile, prompt, engine, self.config.gate, emit, cancel
             )

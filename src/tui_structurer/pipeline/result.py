@@ -18,6 +18,8 @@ class AttemptStats:
     """Of the first chunk: what a person waits before text appears."""
     decode_tokens_per_s: float = 0.0
     seconds: float = 0.0
+    decode_calls: int = 0
+    """Model evaluations after the prompts; strict mode batches several tokens in one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,8 @@ class AttemptResult:
     unmatched: tuple[tuple[int, int], ...] = ()
     """Source word spans repair kept verbatim because the model changed them."""
     stats: AttemptStats = field(default_factory=AttemptStats)
+    note: str = ""
+    """What the reviewer should know about how the attempt ran (a strict fallback)."""
 
 
 @dataclass(frozen=True, slots=True)

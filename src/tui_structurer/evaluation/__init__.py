@@ -1,0 +1,1 @@
+"""`tui-structurer eval`: score (model, prompt, mode) runs against human references."""

@@ -1,0 +1,131 @@
+"""How close a structured text is to its human reference, word by word.
+
+Words are aligned on their keys (case and punctuation ignored); at every pair of
+aligned words the reference's punctuation, paragraph break and capital are compared
+with the output's. Counts add up across files, so a run's precision is over all of its
+marks, not an average of per-file figures.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+
+from tui_structurer.words import Token, tokenize
+
+MARK_CLASSES = ("period", "comma", "question")
+LIKENESS_EDGES = (0.8, 0.9, 0.95, 0.99)
+_MARK_OF = {".": "period", ",": "comma", "?": "question", "!": "other", ":": "other", ";": "other"}
+_CLOSERS = "\"'”’)]»"
+
+
+def mark_after(surface: str) -> str | None:
+    """The class of the punctuation a word ends with; ``None`` when it has none."""
+    stripped = surface.rstrip(_CLOSERS)
+    return _MARK_OF.get(stripped[-1:]) if stripped else None
+
+
+def _starts_upper(surface: str) -> bool:
+    letters = [c for c in surface if c.isalpha()]
+    return bool(letters) and letters[0].isupper()
+
+
+@dataclass
+class Counts:
+    """True positives, false positives and false negatives of one kind of mark."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, expected: bool, predicted: bool) -> None:
+        self.tp += expected and predicted
+        self.fp += predicted and not expected
+        self.fn += expected and not predicted
+
+    def merge(self, other: Counts) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class StructureScore:
+    """Punctuation, paragraph and capitalization agreement of an output with its reference."""
+
+    marks: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in MARK_CLASSES})
+    pooled: Counts = field(default_factory=Counts)
+    """Any of period, comma and question mark, counted right only with the right class."""
+    paragraphs: Counts = field(default_factory=Counts)
+    capitals_right: int = 0
+    aligned_words: int = 0
+
+    @property
+    def capitalization_accuracy(self) -> float:
+        return self.capitals_right / self.aligned_words if self.aligned_words else 0.0
+
+    def merge(self, other: StructureScore) -> None:
+        for kind in MARK_CLASSES:
+            self.marks[kind].merge(other.marks[kind])
+        self.pooled.merge(other.pooled)
+        self.paragraphs.merge(other.paragraphs)
+        self.capitals_right += other.capitals_right
+        self.aligned_words += other.aligned_words
+
+
+def _aligned_pairs(reference: list[Token], output: list[Token]) -> list[tuple[int, int]]:
+    ids: dict[str, int] = {}
+    ref_ids = [ids.setdefault(t.key, len(ids)) for t in reference]
+    out_ids = [ids.setdefault(t.key, len(ids)) for t in output]
+    pairs: list[tuple[int, int]] = []
+    for op in Levenshtein.opcodes(ref_ids, out_ids):
+        if op.tag == "equal":
+            length = op.src_end - op.src_start
+            pairs.extend((op.src_start + i, op.dest_start + i) for i in range(length))
+    return pairs
+
+
+def _paragraph_after(tokens: list[Token], index: int) -> bool:
+    return index + 1 < len(tokens) and tokens[index + 1].breaks_before >= 2
+
+
+def score_structure(reference: str, output: str) -> StructureScore:
+    """Compare the marks after, breaks after and capitals of every aligned word."""
+    ref, out = tokenize(reference), tokenize(output)
+    result = StructureScore()
+    for r, o in _aligned_pairs(ref, out):
+        want, got = mark_after(ref[r].text), mark_after(out[o].text)
+        for kind in MARK_CLASSES:
+            result.marks[kind].add(want == kind, got == kind)
+        pooled_want, pooled_got = want in MARK_CLASSES, got in MARK_CLASSES
+        result.pooled.tp += pooled_want and want == got
+        result.pooled.fp += pooled_got and want != got
+        result.pooled.fn += pooled_want and want != got
+        result.paragraphs.add(_paragraph_after(ref, r), _paragraph_after(out, o))
+        result.capitals_right += _starts_upper(ref[r].text) == _starts_upper(out[o].text)
+        result.aligned_words += 1
+    return result
+
+
+def histogram(values: list[float], edges: tuple[float, ...] = LIKENESS_EDGES) -> Counter[str]:
+    """Likeness values binned for the terminal table."""
+    middle = [f"{lo:.2f}–{hi:.2f}" for lo, hi in itertools.pairwise(edges)]
+    labels = [f"< {edges[0]:.2f}", *middle, f"≥ {edges[-1]:.2f}"]
+    bins: Counter[str] = Counter({label: 0 for label in labels})
+    for value in values:
+        bins[labels[sum(value >= edge for edge in edges)]] += 1
+    return bins
