@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tui_structurer.config import CascadeStep
+from tui_structurer.fidelity import score
 from tui_structurer.library import Status
+from tui_structurer.library.folder import Folder
+from tui_structurer.pipeline import AttemptResult
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.queue import QueueScreen
 from tui_structurer.ui.screens.review import ReviewScreen
@@ -168,3 +172,32 @@ async def test_edit_is_rescored_as_a_new_attempt(
         assert "bends in the middle!" in review.item.attempt.final_output
         assert len(review.item.history) == 2
     session.close()
+
+
+async def test_an_attempt_note_is_shown_with_its_review(folder: Path) -> None:
+    opened = Folder(folder, Path("structured"))
+    record = next(r for r in opened.library.transcripts() if r.path == "alpha.txt")
+    first = opened.library.attempts(record.id)[0]
+    result = AttemptResult(
+        step=CascadeStep("gemma3-270m", "structure-strict", "strict"),
+        raw_output=first.raw_output,
+        final_output=first.final_output,
+        raw_fidelity=score(first.raw_output, first.raw_output),
+        final_fidelity=score(first.final_output, first.final_output),
+        passed=True,
+        gate_reasons=(),
+        note="strict decoding unavailable (HTTP 400); fell back to repair",
+    )
+    opened.library.offer_for_review(
+        record.id, opened.library.add_attempt(record.id, record.content_hash, result)
+    )
+    opened.close()
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        await review_of(app, pilot, "alpha.txt")
+        await settle(app, pilot)
+        shown = [n.message for n in app._notifications]
+    session.close()
+    assert "strict decoding unavailable (HTTP 400); fell back to repair" in shown

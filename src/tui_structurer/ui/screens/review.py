@@ -103,6 +103,8 @@ class ReviewScreen(Screen[Decision]):
             )  # fmt: skip
         self.query_one(DiffView).show(item.diff)
         self.refresh_bindings()
+        if item.attempt.note:  # e.g. a server that could not run strict mode
+            self.notify(item.attempt.note, title="About this attempt", severity="warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "fallback" and not self.session.fallback_prompts():
