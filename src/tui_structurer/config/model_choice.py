@@ -41,11 +41,16 @@ def use_model(config: Config, name: str) -> Config:
         candidate = CascadeStep(name, step.prompt, step.mode)
         if candidate not in steps:
             steps.append(candidate)
-    style = models[name].prompt_style
-    needed = "user" if style == "chat" else "completion"
+    chosen = dataclasses.replace(config, models=models, cascade=tuple(steps))
+    check_templates(chosen, steps, "--model")
+    return chosen
+
+
+def check_templates(config: Config, steps: list[CascadeStep], option: str) -> None:
+    """Every step's prompt has the template its model's prompt style needs."""
     for step in steps:
+        needed = "user" if config.models[step.model].prompt_style == "chat" else "completion"
         if not getattr(config.prompts[step.prompt], needed):
             raise ConfigError(
-                None, "--model", f'prompt "{step.prompt}" has no {needed} template for {name}'
+                None, option, f'prompt "{step.prompt}" has no {needed} template for {step.model}'
             )
-    return dataclasses.replace(config, models=models, cascade=tuple(steps))

@@ -124,21 +124,28 @@ class LlamaCppEngine:
             return tokens[len(self._anchor) :]
         return self._tokens(text)
 
-    def _prompt_ids(self, prompt: RenderedPrompt) -> list[int]:
-        """The prompt as token ids; chat prompts through the model's own template."""
-        if not prompt.is_chat:
-            return list(self._tokens(prompt.text, bos=True))
+    @functools.cached_property
+    def _chat_formatter(self) -> Any:
+        """The GGUF's own chat template, compiled once; ``None`` when it has none."""
         template = self._llm.metadata.get("tokenizer.chat_template")
         if not template:
-            return list(self._tokens(prompt.flat() + "\n\n", bos=True))
+            return None
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         vocab = self._llm._model
-        formatter = Jinja2ChatFormatter(
+        return Jinja2ChatFormatter(
             template=template,
             eos_token=vocab.token_get_text(self._llm.token_eos()),
             bos_token=vocab.token_get_text(self._llm.token_bos()),
         )
+
+    def _prompt_ids(self, prompt: RenderedPrompt) -> list[int]:
+        """The prompt as token ids; chat prompts through the model's own template."""
+        if not prompt.is_chat:
+            return list(self._tokens(prompt.text, bos=True))
+        formatter = self._chat_formatter
+        if formatter is None:
+            return list(self._tokens(prompt.flat() + "\n\n", bos=True))
         messages: Any = list(prompt.messages)
         text = formatter(messages=messages).prompt
         bos_text = formatter.bos_token
@@ -147,13 +154,13 @@ class LlamaCppEngine:
         )
 
     def count_tokens(self, text: str) -> int:
-        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        return len(self._tokens(text))
 
     def prompt_tokens(self, prompt: RenderedPrompt) -> int:
         if prompt.is_chat:
             overhead = CHAT_TEMPLATE_TOKENS_PER_MESSAGE * (len(prompt.messages) + 1)
             return self.count_tokens(prompt.flat()) + overhead
-        return len(self._llm.tokenize(prompt.text.encode("utf-8"), add_bos=True))
+        return len(self._tokens(prompt.text, bos=True))
 
     def _stream(self, prompt: RenderedPrompt, max_tokens: int, stop: list[str]) -> Any:
         profile = self._profile

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui_structurer.chunking import max_output_tokens
 from tui_structurer.config import ModelProfile
 from tui_structurer.engines.base import (
     EngineError,
@@ -178,8 +179,7 @@ class OpenAIEngine:
         """Constrained by a GBNF grammar of the chunk's words; a server that refuses the
         grammar field raises :class:`StrictUnsupported` (the attempt falls back to
         repair), one that ignores it is caught by the attempt's word check."""
-        words_text = " ".join(chunk.words)
-        max_tokens = int(self.count_tokens(words_text) * 1.5) + 64
+        max_tokens = max_output_tokens(self.count_tokens(" ".join(chunk.words)))
         body = self._body(prompt, max_tokens, [])
         body["grammar"] = strict_grammar(chunk)
         started = False

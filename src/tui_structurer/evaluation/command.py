@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui_structurer.config import CascadeStep, Config, ConfigError
 from tui_structurer.config.errors import did_you_mean
-from tui_structurer.config.model_choice import use_model
+from tui_structurer.config.model_choice import check_templates, use_model
 from tui_structurer.evaluation.runner import RunResult
 from tui_structurer.library.outputs import write_atomic
 
@@ -33,15 +33,7 @@ def eval_steps(
                     step = CascadeStep(model, prompt, mode)  # type: ignore[arg-type]
                     if step not in steps:
                         steps.append(step)
-    for step in steps:
-        style = config.models[step.model].prompt_style
-        needed = "user" if style == "chat" else "completion"
-        if not getattr(config.prompts[step.prompt], needed):
-            raise ConfigError(
-                None,
-                "--prompt",
-                f'prompt "{step.prompt}" has no {needed} template for {step.model}',
-            )
+    check_templates(config, steps, "--prompt")
     return config, steps
 
 

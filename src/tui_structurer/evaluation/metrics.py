@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
-
+from tui_structurer.fidelity import Fidelity, score
 from tui_structurer.words import Token, tokenize
 
 MARK_CLASSES = ("period", "comma", "question")
@@ -87,27 +87,27 @@ class StructureScore:
         self.aligned_words += other.aligned_words
 
 
-def _aligned_pairs(reference: list[Token], output: list[Token]) -> list[tuple[int, int]]:
-    ids: dict[str, int] = {}
-    ref_ids = [ids.setdefault(t.key, len(ids)) for t in reference]
-    out_ids = [ids.setdefault(t.key, len(ids)) for t in output]
-    pairs: list[tuple[int, int]] = []
-    for op in Levenshtein.opcodes(ref_ids, out_ids):
-        if op.tag == "equal":
-            length = op.src_end - op.src_start
-            pairs.extend((op.src_start + i, op.dest_start + i) for i in range(length))
-    return pairs
+def _aligned_pairs(alignment: Fidelity) -> Iterator[tuple[int, int]]:
+    """(reference, output) word indices the alignment found equal. Its indices are
+    those of :func:`tokenize` too: both drop the same punctuation-only tokens."""
+    for segment in alignment.segments:
+        if segment.kind == "equal":
+            for i in range(segment.src_end - segment.src_start):
+                yield segment.src_start + i, segment.out_start + i
 
 
 def _paragraph_after(tokens: list[Token], index: int) -> bool:
     return index + 1 < len(tokens) and tokens[index + 1].breaks_before >= 2
 
 
-def score_structure(reference: str, output: str) -> StructureScore:
-    """Compare the marks after, breaks after and capitals of every aligned word."""
+def score_structure(
+    reference: str, output: str, alignment: Fidelity | None = None
+) -> StructureScore:
+    """Compare the marks after, breaks after and capitals of every aligned word;
+    ``alignment`` is ``fidelity.score(reference, output)`` when the caller has it."""
     ref, out = tokenize(reference), tokenize(output)
     result = StructureScore()
-    for r, o in _aligned_pairs(ref, out):
+    for r, o in _aligned_pairs(alignment or score(reference, output)):
         want, got = mark_after(ref[r].text), mark_after(out[o].text)
         for kind in MARK_CLASSES:
             result.marks[kind].add(want == kind, got == kind)

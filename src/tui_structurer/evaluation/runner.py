@@ -17,8 +17,6 @@ from tui_structurer.evaluation.metrics import MARK_CLASSES, StructureScore, scor
 from tui_structurer.pipeline import Pipeline
 from tui_structurer.words import word_keys
 
-SUCCESS_LEVELS = (0.90, 0.95)
-
 
 @dataclass(frozen=True, slots=True)
 class EntryResult:
@@ -43,9 +41,8 @@ class RunResult:
     entries: list[EntryResult] = field(default_factory=list)
     structure: StructureScore = field(default_factory=StructureScore)
 
-    def success_rate(self, level: float) -> float:
-        hits = sum(e.likeness >= level - 1e-12 for e in self.entries)
-        return hits / len(self.entries) if self.entries else 0.0
+    def successes(self, level: float) -> int:
+        return sum(e.likeness >= level - 1e-12 for e in self.entries)
 
     def as_dict(self) -> dict[str, Any]:
         likeness = [e.likeness for e in self.entries]
@@ -57,10 +54,10 @@ class RunResult:
             "prompt": self.step.prompt,
             "mode": self.step.mode,
             "entries": len(self.entries),
-            "successes_90": sum(v >= 0.90 - 1e-12 for v in likeness),
-            "successes_95": sum(v >= 0.95 - 1e-12 for v in likeness),
-            "success_rate_90": self.success_rate(0.90),
-            "success_rate_95": self.success_rate(0.95),
+            "successes_90": self.successes(0.90),
+            "successes_95": self.successes(0.95),
+            "success_rate_90": self.successes(0.90) / len(likeness) if likeness else 0.0,
+            "success_rate_95": self.successes(0.95) / len(likeness) if likeness else 0.0,
             "average_likeness": statistics.fmean(likeness) if likeness else 0.0,
             "median_likeness": statistics.median(likeness) if likeness else 0.0,
             "words_removed": sum(e.removed for e in self.entries),
@@ -114,13 +111,14 @@ def run_eval(
                 began = time.perf_counter()
                 attempt = pipeline.process(entry.source, (step,), cancel=cancel).candidate
                 seconds = time.perf_counter() - began
+                alignment = fidelity.score(entry.reference, attempt.final_output)
                 tokens = attempt.stats.completion_tokens
                 rate = attempt.stats.decode_tokens_per_s
                 run.entries.append(
                     EntryResult(
                         name=entry.name,
                         output=attempt.final_output,
-                        likeness=fidelity.score(entry.reference, attempt.final_output).likeness,
+                        likeness=alignment.likeness,
                         source_words=len(word_keys(entry.source)),
                         removed=attempt.raw_fidelity.removed,
                         added=attempt.raw_fidelity.added,
@@ -131,7 +129,9 @@ def run_eval(
                         note=attempt.note,
                     )
                 )
-                run.structure.merge(score_structure(entry.reference, attempt.final_output))
+                run.structure.merge(
+                    score_structure(entry.reference, attempt.final_output, alignment)
+                )
             results.append(run)
     finally:
         engines.close()

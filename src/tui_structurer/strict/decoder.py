@@ -45,10 +45,7 @@ class StrictCounters:
     """What the decoding cost: the figures the benchmark and the attempt record report."""
 
     decode_calls: int = 0
-    tokens_fed: int = 0
-    tokens_rejected: int = 0
     tokens_written: int = 0
-    decisions: int = 0
     drafted: int = 0
     draft_accepted: int = 0
 
@@ -110,7 +107,6 @@ class StrictDecoder:
             choices = allowed if len(allowed) > 1 else None
             if not steps and choices:
                 token, choices = self._best(self.logits_index, allowed), None
-                self.counters.decisions += 1
             else:
                 token = allowed[0]
             boundary = bounds[current.boundary]
@@ -134,7 +130,6 @@ class StrictDecoder:
             if feed:
                 self.runtime.decode([s.token for s in steps[:feed]], self.pos, want)
                 counters.decode_calls += 1
-                counters.tokens_fed += feed
 
             kept = len(steps)
             for j in range(1, len(steps)):
@@ -144,13 +139,11 @@ class StrictDecoder:
                 if self._best(j - 1, choices) != steps[j].token:
                     kept = j
                     break
-                counters.decisions += 1
             counters.drafted += len(steps) - 1
             counters.draft_accepted += kept - 1
             counters.tokens_written += kept
             if kept < feed:
                 self.runtime.forget_from(self.pos + kept)
-                counters.tokens_rejected += feed - kept
             self.pos += min(kept, feed)
             for step in steps[:kept]:
                 if piece := _piece(step):
