@@ -11,8 +11,8 @@ import random
 import statistics
 import time
 
-from tui_structurer.fidelity import score
-from tui_structurer.words import word_keys
+from tui_structurer.text.fidelity import score
+from tui_structurer.text.words import word_keys
 
 WORDS = 20_000
 GOAL_MS = 50.0

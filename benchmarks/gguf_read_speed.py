@@ -16,8 +16,8 @@ from pathlib import Path
 import gguf
 import numpy as np
 
-from tui_structurer.gpu.gguf_meta import read_model_facts
-from tui_structurer.model_sources import resolve_gguf
+from tui_structurer.models.gguf import read_model_facts
+from tui_structurer.models.sources import resolve_gguf
 
 GOAL_MS = 100.0
 

@@ -12,12 +12,12 @@ import statistics
 import time
 from pathlib import Path
 
-from tui_structurer import chunking
 from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.pipeline import Pipeline
-from tui_structurer.prompts import render
+from tui_structurer.text import chunking
+from tui_structurer.text.prompts import render
 from tui_structurer.transcripts import read_transcript
 
 GOAL_RATIO = 1.05

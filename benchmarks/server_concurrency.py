@@ -17,13 +17,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tui_structurer.batch import BatchRunner
 from tui_structurer.config import load_config
 from tui_structurer.config.model_choice import use_model
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library.folder import Folder
-from tui_structurer.model_sources import resolve_gguf
+from tui_structurer.models.sources import resolve_gguf
 from tui_structurer.pipeline import Pipeline
+from tui_structurer.processing.file_job import BatchRunner
 
 HERE = Path(__file__).resolve().parent
 FILES = 8

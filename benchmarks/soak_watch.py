@@ -23,7 +23,7 @@ from pathlib import Path
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.scan import file_hash
-from tui_structurer.words import word_keys
+from tui_structurer.text.words import word_keys
 
 LENIENT = "[gate]\nmin_likeness = 0.0\nmax_removed_run = 100000\nrequire_structure = false\n"
 WORDS = [

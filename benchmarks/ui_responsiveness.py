@@ -25,7 +25,7 @@ from textual.widgets import DataTable
 
 from tui_structurer.config import load_config
 from tui_structurer.library.folder import Folder
-from tui_structurer.session import ReviewSession
+from tui_structurer.processing.session import ReviewSession
 from tui_structurer.ui.app import StructurerApp
 
 FILES = 6_300

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from tui_structurer.config import CascadeStep
-from tui_structurer.fidelity import score
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.pipeline import AttemptResult
+from tui_structurer.text.fidelity import score
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.queue import QueueScreen
 from tui_structurer.ui.screens.review import ReviewScreen

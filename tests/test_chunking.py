@@ -4,13 +4,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_structurer.chunking import (
+from tui_structurer.text.chunking import (
     ContextTooSmallError,
     chunk_token_budget,
     max_output_tokens,
     split,
 )
-from tui_structurer.words import tokenize, word_keys
+from tui_structurer.text.words import tokenize, word_keys
 
 
 def count_tokens(text: str) -> int:

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from nvml_standin import Card, StandInNvml
-from tui_structurer.cli import main
+from tui_structurer.cli.doctor import doctor_report, format_report
+from tui_structurer.cli.main import main
 from tui_structurer.config import load_config
-from tui_structurer.doctor import doctor_report, format_report
 from tui_structurer.gpu.probe import probe_gpus
 
 

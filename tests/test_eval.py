@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_structurer.cli import main
+from tui_structurer.cli.main import main
 from tui_structurer.evaluation.dataset import load_entries
 from tui_structurer.evaluation.metrics import histogram, mark_after, score_structure
 

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from tui_structurer.cli import main
+from tui_structurer.cli.main import main
 from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.engines.pool import EnginePool
-from tui_structurer.fidelity import score
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.outputs import OutputError
 from tui_structurer.library.scan import file_hash
 from tui_structurer.pipeline import Pipeline
 from tui_structurer.pipeline.gate import gate_reasons
-from tui_structurer.words import word_keys
+from tui_structurer.text.fidelity import score
+from tui_structurer.text.words import word_keys
 
 LENIENT = "[gate]\nmin_likeness = 0.0\nmax_removed_run = 100000\nrequire_structure = false\n"
 TALKS = [
@@ -153,8 +153,8 @@ def test_output_folder_that_cannot_be_created(tmp_path: Path) -> None:
 @pytest.mark.model
 @pytest.mark.parametrize("change", ["deleted", "edited"])
 def test_source_deleted_or_changed_while_processing(tmp_path: Path, change: str) -> None:
-    from tui_structurer.batch import BatchRunner
     from tui_structurer.pipeline import TokenGenerated
+    from tui_structurer.processing.file_job import BatchRunner
 
     root = make_folder(tmp_path / "talks", TALKS[:1])
     folder = Folder(root, Path("structured"))

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import difflib
 
-from tui_structurer.fidelity import score
-from tui_structurer.words import word_keys
+from tui_structurer.text.fidelity import score
+from tui_structurer.text.words import word_keys
 
 SOURCE = "so i went to the store and i bought some milk then i came home"
 

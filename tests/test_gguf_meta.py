@@ -8,8 +8,8 @@ import gguf
 import numpy as np
 import pytest
 
-from tui_structurer.gpu.gguf_meta import GgufError, read_model_facts
-from tui_structurer.model_sources import resolve_gguf
+from tui_structurer.models.gguf import GgufError, read_model_facts
+from tui_structurer.models.sources import resolve_gguf
 
 
 def test_embedded_gemma3_model() -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_structurer.model_sources import ModelSourceError, resolve_gguf
+from tui_structurer.models.sources import ModelSourceError, resolve_gguf
 
 GGUF_BYTES = b"GGUF\x03\x00\x00\x00" + b"\x00" * 16
 

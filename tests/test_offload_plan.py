@@ -7,7 +7,6 @@ import dataclasses
 import pytest
 
 from nvml_standin import Card, StandInNvml
-from tui_structurer.gpu.gguf_meta import ModelFacts, read_model_facts
 from tui_structurer.gpu.offload_plan import (
     CUDA_CONTEXT_BYTES,
     PlanOptions,
@@ -15,7 +14,8 @@ from tui_structurer.gpu.offload_plan import (
     plan_offload,
 )
 from tui_structurer.gpu.probe import probe_gpus
-from tui_structurer.model_sources import resolve_gguf
+from tui_structurer.models.gguf import ModelFacts, read_model_facts
+from tui_structurer.models.sources import resolve_gguf
 
 GB = 10**9
 GIB = 2**30

@@ -22,17 +22,17 @@ from typing import Any, ClassVar
 
 import pytest
 
-from tui_structurer.batch import BatchRunner
-from tui_structurer.cli import main
+from tui_structurer.cli.main import main
 from tui_structurer.config import ModelProfile, load_config
 from tui_structurer.engines import EngineLoadError, GenerationStats, TextPiece
 from tui_structurer.engines.openai_engine import EndpointUnavailable, OpenAIEngine
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
-from tui_structurer.model_sources import resolve_gguf
+from tui_structurer.models.sources import resolve_gguf
 from tui_structurer.pipeline import Pipeline, TokenGenerated
-from tui_structurer.prompts import RenderedPrompt
+from tui_structurer.processing.file_job import BatchRunner
+from tui_structurer.text.prompts import RenderedPrompt
 
 LENIENT = "[gate]\nmin_likeness = 0.0\nmax_removed_run = 100000\nrequire_structure = false\n"
 
@@ -263,7 +263,7 @@ def test_missing_key_stops_a_run_with_a_clear_message(
 
 
 def test_doctor_checks_each_endpoint(stand_in: str, tmp_path: Path) -> None:
-    from tui_structurer.doctor import doctor_report, format_report
+    from tui_structurer.cli.doctor import doctor_report, format_report
 
     dead = f"http://127.0.0.1:{free_port()}/v1"
     config_file = tmp_path / "fleet.toml"
@@ -283,7 +283,7 @@ def test_the_session_keeps_as_many_files_in_flight_as_the_server_serves(
     stand_in: str, tmp_path: Path
 ) -> None:
     from tui_structurer.config.model_choice import use_model
-    from tui_structurer.session import ReviewSession
+    from tui_structurer.processing.session import ReviewSession
 
     StandIn.delay = 0.15
     root = make_talks(tmp_path / "talks", 4)

@@ -9,17 +9,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = [
-    "tui_structurer.batch",
-    "tui_structurer.chunking",
+    "tui_structurer.processing.session",
+    "tui_structurer.text.chunking",
     "tui_structurer.config",
     "tui_structurer.engines.pool",
     "tui_structurer.engines.llama_cpp_engine",
-    "tui_structurer.fidelity",
+    "tui_structurer.evaluation.runner",
     "tui_structurer.library.folder",
     "tui_structurer.pipeline",
-    "tui_structurer.repair",
+    "tui_structurer.text.repair",
     "tui_structurer.transcripts",
-    "tui_structurer.cli",
+    "tui_structurer.cli.main",
 ]
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tui_structurer.text.words import word_keys
 from tui_structurer.transcripts import TranscriptError, read_transcript
-from tui_structurer.words import word_keys
 
 LIMIT = 1_000_000
 TEXT = "so this is a talk about ferns and why they grow in the shade"

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tui_structurer.cli import main
+from tui_structurer.cli.main import main
 from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
-from tui_structurer.model_sources import resolve_gguf
+from tui_structurer.models.sources import resolve_gguf
 from tui_structurer.pipeline import ChunkStarted, Pipeline, PipelineEvent, TokenGenerated
-from tui_structurer.words import word_keys
+from tui_structurer.text.words import word_keys
 
 pytestmark = pytest.mark.model
 

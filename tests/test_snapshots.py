@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 
 from nvml_standin import rtx_3070_ti
 from tui_structurer.gpu.telemetry import GpuSampler
-from tui_structurer.live_stats import Stream
-from tui_structurer.session import ReviewSession
+from tui_structurer.processing.live import Stream
+from tui_structurer.processing.session import ReviewSession
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.review import ReviewScreen
 from ui_seed import open_session, seed_folder

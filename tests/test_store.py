@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from tui_structurer.config import CascadeStep
-from tui_structurer.fidelity import score
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.folder_lock import FolderBusyError
 from tui_structurer.library.store import Library
 from tui_structurer.pipeline import AttemptResult
+from tui_structurer.text.fidelity import score
 
 SOURCE = "so i went to the store and i bought some milk"
 OUTPUT = "So I went to the store, and I bought some milk."

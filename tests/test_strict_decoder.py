@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tui_structurer.strict import StrictChunk, build_boundaries
 from tui_structurer.strict.block_size import best_size, expected_kept
 from tui_structurer.strict.decoder import StrictDecoder
-from tui_structurer.words import word_keys
+from tui_structurer.text.words import word_keys
 
 VOCAB: dict[str, int] = {}
 

@@ -16,13 +16,13 @@ from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library.scan import ScannedFile
 from tui_structurer.library.store import Library
-from tui_structurer.model_sources import resolve_gguf
+from tui_structurer.models.sources import resolve_gguf
 from tui_structurer.pipeline import ChunkStarted, Pipeline, PipelineEvent
 from tui_structurer.pipeline.attempt import Cancelled
-from tui_structurer.prompts import render
 from tui_structurer.strict import StrictChunk
 from tui_structurer.strict.boundaries import bare_word
-from tui_structurer.words import tokenize, word_keys
+from tui_structurer.text.prompts import render
+from tui_structurer.text.words import tokenize, word_keys
 
 pytestmark = pytest.mark.model
 EVAL = Path(__file__).resolve().parent.parent / "examples" / "eval"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tui_structurer import paths
-from tui_structurer.cli import main
+from tui_structurer.cli.main import main
 
 pytestmark = pytest.mark.model
 

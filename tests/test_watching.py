@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui_structurer.library import Status
-from tui_structurer.watching import FolderWatcher, WatchCallbacks
+from tui_structurer.library.watcher import FolderWatcher, WatchCallbacks
 
 QUIET = 0.6
 

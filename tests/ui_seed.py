@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui_structurer.config import CascadeStep, load_config
-from tui_structurer.fidelity import score
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.pipeline import AttemptResult, AttemptStats
 from tui_structurer.pipeline.gate import gate_reasons
-from tui_structurer.repair import repair
-from tui_structurer.session import ReviewSession
+from tui_structurer.processing.session import ReviewSession
+from tui_structurer.text.fidelity import score
+from tui_structurer.text.repair import repair
 
 TALKS = {
     "alpha.txt": (

@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from tui_structurer.cli import main
+from tui_structurer.cli.main import main
 
 raise SystemExit(main())

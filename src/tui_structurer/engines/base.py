@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from tui_structurer.prompts import RenderedPrompt
 from tui_structurer.strict import StrictChunk
+from tui_structurer.text.prompts import RenderedPrompt
 
 
 class EngineError(Exception):

@@ -20,14 +20,14 @@ from tui_structurer.engines.base import (
     chunk_text,
 )
 from tui_structurer.engines.llama_batch import LlamaBatchRuntime
-from tui_structurer.gpu.gguf_meta import GgufError, read_model_facts
 from tui_structurer.gpu.load_recovery import LoadFailed, load_with_fewer_layers
 from tui_structurer.gpu.offload_plan import OffloadPlan, PlanOptions, plan_offload
 from tui_structurer.gpu.probe import GpuInventory, probe_gpus
-from tui_structurer.prompts import RenderedPrompt
+from tui_structurer.models.gguf import GgufError, read_model_facts
 from tui_structurer.strict import StrictChunk, build_boundaries
 from tui_structurer.strict.block_size import best_size, measure_costs
 from tui_structurer.strict.decoder import StrictCancelled, StrictCounters, StrictDecoder
+from tui_structurer.text.prompts import RenderedPrompt
 
 CHAT_TEMPLATE_TOKENS_PER_MESSAGE = 8
 """Role markers a chat template wraps around each message (generous for common ones)."""

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from tui_structurer.chunking import max_output_tokens
 from tui_structurer.config import ModelProfile
 from tui_structurer.engines.base import (
     EngineError,
@@ -31,9 +30,10 @@ from tui_structurer.engines.base import (
     TextPiece,
     chunk_text,
 )
-from tui_structurer.prompts import RenderedPrompt
 from tui_structurer.strict import StrictChunk
 from tui_structurer.strict.grammar import strict_grammar
+from tui_structurer.text.chunking import max_output_tokens
+from tui_structurer.text.prompts import RenderedPrompt
 
 CHARS_PER_TOKEN = 3.0
 """A server's tokenizer is not at hand: budget chunks as if a token were 3 bytes (real

@@ -6,7 +6,7 @@ import threading
 
 from tui_structurer.config import ModelProfile
 from tui_structurer.engines.base import Engine, EngineLoadError
-from tui_structurer.model_sources import ModelSourceError, resolve_gguf
+from tui_structurer.models.sources import ModelSourceError, resolve_gguf
 
 
 def _load(profile: ModelProfile, strict: bool) -> Engine:

@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from tui_structurer.fidelity import Fidelity, score
-from tui_structurer.words import Token, tokenize
+from tui_structurer.text.fidelity import Fidelity, score
+from tui_structurer.text.words import Token, tokenize
 
 MARK_CLASSES = ("period", "comma", "question")
 LIKENESS_EDGES = (0.8, 0.9, 0.95, 0.99)

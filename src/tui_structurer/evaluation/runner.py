@@ -9,13 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_structurer import fidelity
 from tui_structurer.config import CascadeStep, Config
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.evaluation.dataset import Entry
 from tui_structurer.evaluation.metrics import MARK_CLASSES, StructureScore, score_structure
 from tui_structurer.pipeline import Pipeline
-from tui_structurer.words import word_keys
+from tui_structurer.text import fidelity
+from tui_structurer.text.words import word_keys
 
 
 @dataclass(frozen=True, slots=True)

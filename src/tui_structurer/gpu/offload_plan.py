@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tui_structurer.gpu.gguf_meta import ModelFacts
 from tui_structurer.gpu.probe import GpuInfo, GpuInventory
+from tui_structurer.models.gguf import ModelFacts
 
 MIB = 2**20
 GIB = 2**30

@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from tui_structurer import chunking, fidelity
 from tui_structurer.config import CascadeStep, Gate, ModelProfile, Prompt
 from tui_structurer.engines import Engine, GenerationStats, TextPiece
 from tui_structurer.engines.base import StrictUnsupported
@@ -19,10 +18,11 @@ from tui_structurer.pipeline.events import (
 )
 from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.pipeline.result import AttemptResult, AttemptStats
-from tui_structurer.prompts import RenderedPrompt, render
-from tui_structurer.repair import repair
 from tui_structurer.strict import StrictChunk, strict_chunks
-from tui_structurer.words import ends_sentence, word_keys
+from tui_structurer.text import chunking, fidelity
+from tui_structurer.text.prompts import RenderedPrompt, render
+from tui_structurer.text.repair import repair
+from tui_structurer.text.words import ends_sentence, word_keys
 
 Emit = Callable[[PipelineEvent], None]
 

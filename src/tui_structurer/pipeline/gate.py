@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui_structurer.config import Gate
-from tui_structurer.fidelity import Fidelity
+from tui_structurer.text.fidelity import Fidelity
 
 
 def gate_reasons(gate: Gate, raw: Fidelity, final: Fidelity) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tui_structurer.config import CascadeStep
-from tui_structurer.fidelity import Fidelity
+from tui_structurer.text.fidelity import Fidelity
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tui_structurer.chunking import Chunk
-from tui_structurer.words import tokenize
+from tui_structurer.text.chunking import Chunk
+from tui_structurer.text.words import tokenize
 
 SEPARATORS = ("", ",", ".", "?", "!", ":", ";")
 """What may follow a word; "" is a plain space."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_structurer.text.words import word_keys
 from tui_structurer.transcripts.decoding import NotTextError, decode
 from tui_structurer.transcripts.formats import (
     FormatError,
@@ -13,7 +14,6 @@ from tui_structurer.transcripts.formats import (
     vtt_text,
     whisper_json_text,
 )
-from tui_structurer.words import word_keys
 
 _PARSERS: dict[str, Callable[[str], str]] = {
     ".txt": lambda raw: raw,

@@ -13,13 +13,18 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState
 
-from tui_structurer.batch import FileFinished, FileStarted
 from tui_structurer.config import ConfigError
 from tui_structurer.engines.llama_cpp_engine import supports_gpu_offload
 from tui_structurer.gpu.telemetry import GpuSampler, Telemetry
 from tui_structurer.library import Status
 from tui_structurer.pipeline import AttemptFinished
-from tui_structurer.session import FolderChange, ReviewSession, SessionError, SessionEvent
+from tui_structurer.processing.file_job import FileFinished, FileStarted
+from tui_structurer.processing.session import (
+    FolderChange,
+    ReviewSession,
+    SessionError,
+    SessionEvent,
+)
 from tui_structurer.ui import preferences
 from tui_structurer.ui.commands import StructurerCommands
 from tui_structurer.ui.keymap import load_keymap

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui_structurer.review_diff import DiffWord
+from tui_structurer.text.review_diff import DiffWord
 
 
 class DiffPane(VerticalScroll):

@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 
-from tui_structurer.review_diff import ReviewDiff
+from tui_structurer.text.review_diff import ReviewDiff
 from tui_structurer.ui.widgets.diff_pane import DiffPane
 
 

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Log, ProgressBar, Sparkline
 
-from tui_structurer.durations import format_duration
 from tui_structurer.gpu.telemetry import Telemetry
-from tui_structurer.live_stats import LiveStats
+from tui_structurer.processing.live import LiveStats
+from tui_structurer.text.durations import format_duration
 
 MAX_STREAM_LINES = 4
 

@@ -7,9 +7,9 @@ import threading
 import time
 from typing import TextIO
 
-from tui_structurer.batch import BatchEvent, FileFinished, FileStarted
-from tui_structurer.durations import format_duration
 from tui_structurer.pipeline import AttemptFinished, AttemptStarted, ChunkStarted, TokenGenerated
+from tui_structurer.processing.file_job import BatchEvent, FileFinished, FileStarted
+from tui_structurer.text.durations import format_duration
 
 REDRAW_INTERVAL_S = 0.1
 

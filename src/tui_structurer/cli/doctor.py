@@ -14,9 +14,9 @@ from tui_structurer import __version__, paths
 from tui_structurer.config import Config
 from tui_structurer.engines.llama_cpp_engine import offload_plan_for, supports_gpu_offload
 from tui_structurer.engines.openai_engine import endpoints_of
-from tui_structurer.gpu.gguf_meta import GgufError
 from tui_structurer.gpu.probe import GpuInfo, GpuInventory, probe_gpus
-from tui_structurer.model_sources import ModelSourceError, resolve_gguf
+from tui_structurer.models.gguf import GgufError
+from tui_structurer.models.sources import ModelSourceError, resolve_gguf
 
 
 def check_endpoint(base_url: str, model: str, api_key: str | None) -> dict[str, Any]:

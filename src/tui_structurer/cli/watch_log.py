@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from tui_structurer import paths
-from tui_structurer.batch import FileFinished, FileStarted
 from tui_structurer.pipeline import AttemptFinished
-from tui_structurer.session import FolderChange, SessionError, SessionEvent
+from tui_structurer.processing.file_job import FileFinished, FileStarted
+from tui_structurer.processing.session import FolderChange, SessionError, SessionEvent
 
 LOG_NAME = "watch.log"
 

@@ -12,21 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui_structurer import review_diff
-from tui_structurer.batch import BatchEvent, BatchRunner, RunError
 from tui_structurer.config import CascadeStep, Config
 from tui_structurer.config.model_choice import use_model
 from tui_structurer.engines.pool import EnginePool
-from tui_structurer.fidelity import score
 from tui_structurer.library import AttemptRecord, Status, TranscriptRecord
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.scan import scan_file
-from tui_structurer.live_stats import LiveStats
+from tui_structurer.library.watcher import FolderWatcher, WatchCallbacks
 from tui_structurer.pipeline import AttemptResult, Pipeline
 from tui_structurer.pipeline.gate import gate_reasons
+from tui_structurer.processing.file_job import BatchEvent, BatchRunner, RunError
+from tui_structurer.processing.live import LiveStats
+from tui_structurer.processing.queue import Job, WorkQueue
+from tui_structurer.text import review_diff
+from tui_structurer.text.fidelity import score
 from tui_structurer.transcripts import TranscriptError, read_transcript
-from tui_structurer.watching import FolderWatcher, WatchCallbacks
-from tui_structurer.work_queue import Job, WorkQueue
 
 RETRY_LATER_S = 5.0
 """Pause before a file that could not be finished (server away) is tried again."""

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 from tui_structurer import paths
+from tui_structurer.models.gguf import GGUF_MAGIC
 
-GGUF_MAGIC = b"GGUF"
 OLLAMA_MODEL_MEDIA_TYPE = "application/vnd.ollama.image.model"
 
 

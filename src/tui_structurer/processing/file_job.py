@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tui_structurer.chunking import ContextTooSmallError
 from tui_structurer.config import CascadeStep, Settings
 from tui_structurer.engines import EngineError, EngineLoadError
 from tui_structurer.engines.openai_engine import EndpointUnavailable
@@ -22,6 +21,7 @@ from tui_structurer.pipeline import (
     Pipeline,
     PipelineEvent,
 )
+from tui_structurer.text.chunking import ContextTooSmallError
 from tui_structurer.transcripts import TranscriptError, read_transcript
 
 

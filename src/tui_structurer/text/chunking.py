@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tui_structurer.words import Token, ends_sentence, tokenize
+from tui_structurer.text.words import Token, ends_sentence, tokenize
 
 OUTPUT_FACTOR = 1.2
 """Expected output tokens per source token (punctuation and capitals add some)."""

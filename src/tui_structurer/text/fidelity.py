@@ -12,7 +12,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from tui_structurer.words import word_keys
+from tui_structurer.text.words import word_keys
 
 SegmentKind = Literal["equal", "replace", "delete", "insert"]
 _MARKS = ".,?!;:…\n"

@@ -9,8 +9,8 @@ import bisect
 from dataclasses import dataclass
 from typing import Literal
 
-from tui_structurer.fidelity import Segment, score
-from tui_structurer.words import Token, tokenize
+from tui_structurer.text.fidelity import Segment, score
+from tui_structurer.text.words import Token, tokenize
 
 WordKind = Literal["kept", "styled", "removed", "replaced", "added", "unmatched"]
 """kept: unchanged; styled: same word, new punctuation or case (quiet); removed/replaced:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from tui_structurer.words import Token, tokenize
+from tui_structurer.text.words import Token, tokenize
 
 
 @dataclass(frozen=True, slots=True)

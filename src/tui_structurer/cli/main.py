@@ -12,10 +12,10 @@ from pathlib import Path
 from types import FrameType
 
 from tui_structurer import __version__
-from tui_structurer.batch import BatchRunner, FileResult, RunError
+from tui_structurer.cli.progress import ConsoleProgress
+from tui_structurer.cli.summary import summarize
 from tui_structurer.config import Config, ConfigError, load_config
 from tui_structurer.config.model_choice import use_model
-from tui_structurer.console_progress import ConsoleProgress
 from tui_structurer.engines import EngineError
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.evaluation.dataset import EvalSetError
@@ -23,7 +23,7 @@ from tui_structurer.library import Status, StoreError
 from tui_structurer.library.folder import Folder, FolderError
 from tui_structurer.library.folder_lock import FolderBusyError
 from tui_structurer.pipeline import Pipeline
-from tui_structurer.summary import summarize
+from tui_structurer.processing.file_job import BatchRunner, FileResult, RunError
 
 EXIT_OK, EXIT_RUN_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -240,7 +240,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _open(args: argparse.Namespace, config: Config) -> int:
-    from tui_structurer.session import ReviewSession
+    from tui_structurer.processing.session import ReviewSession
     from tui_structurer.ui.app import StructurerApp
 
     if args.model:
@@ -256,8 +256,8 @@ def _open(args: argparse.Namespace, config: Config) -> int:
 
 
 def _watch(args: argparse.Namespace, config: Config) -> int:
-    from tui_structurer.session import ReviewSession, SessionError, SessionEvent
-    from tui_structurer.watch_log import log_event, open_log
+    from tui_structurer.cli.watch_log import log_event, open_log
+    from tui_structurer.processing.session import ReviewSession, SessionError, SessionEvent
 
     if args.model:
         config = use_model(config, args.model)
@@ -296,7 +296,7 @@ def _watch(args: argparse.Namespace, config: Config) -> int:
 
 
 def _doctor(args: argparse.Namespace, config: Config) -> int:
-    from tui_structurer.doctor import doctor_report, format_report
+    from tui_structurer.cli.doctor import doctor_report, format_report
 
     report = doctor_report(config)
     print(json.dumps(report, indent=2) if args.json else format_report(report))

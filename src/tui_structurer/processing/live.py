@@ -13,8 +13,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from tui_structurer.batch import BatchEvent, FileFinished, FileStarted
 from tui_structurer.pipeline import AttemptFinished, AttemptStarted, ChunkStarted, TokenGenerated
+from tui_structurer.processing.file_job import BatchEvent, FileFinished, FileStarted
 
 STREAM_TAIL_CHARS = 4000
 RATE_HISTORY = 300

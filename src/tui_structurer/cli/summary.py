@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tui_structurer.batch import FileResult
 from tui_structurer.config import Gate
+from tui_structurer.processing.file_job import FileResult
 
 
 @dataclass(frozen=True, slots=True)

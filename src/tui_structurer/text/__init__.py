@@ -1,0 +1,1 @@
+"""Pure text: words, chunks, prompts, fidelity, repair and the review diff. No I/O."""
