@@ -3,6 +3,7 @@ where everything lives."""
 
 from __future__ import annotations
 
+import argparse
 import importlib.metadata
 import json
 import os
@@ -11,6 +12,7 @@ import urllib.request
 from typing import Any
 
 from tui_structurer import __version__, paths
+from tui_structurer.cli.common import EXIT_OK
 from tui_structurer.config import Config
 from tui_structurer.engines.llama_cpp_engine import offload_plan_for, supports_gpu_offload
 from tui_structurer.engines.openai_engine import endpoints_of
@@ -141,3 +143,11 @@ def format_report(report: dict[str, Any]) -> str:
         shown = "\n      ".join(value) if isinstance(value, list) else value
         lines.append(f"  {key.replace('_', ' ')}: {shown}")
     return "\n".join(lines)
+
+
+def command(args: argparse.Namespace, config: Config) -> int:
+    from tui_structurer.cli.doctor import doctor_report, format_report
+
+    report = doctor_report(config)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return EXIT_OK

@@ -1,0 +1,27 @@
+"""`open` (the default): the review app on a folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tui_structurer.cli.common import EXIT_OK
+from tui_structurer.config import Config
+from tui_structurer.config.model_choice import use_model
+from tui_structurer.library.folder import Folder
+
+
+def command(args: argparse.Namespace, config: Config) -> int:
+    from tui_structurer.processing.session import ReviewSession
+    from tui_structurer.ui.app import StructurerApp
+
+    if args.model:
+        config = use_model(config, args.model)
+    folder = Folder(args.folder, args.out or Path(config.settings.output_dir))
+    session = ReviewSession(folder, config)
+    try:
+        start = config.settings.start_processing and not args.paused
+        StructurerApp(session, start_processing=start).run()
+    finally:
+        session.close()
+    return EXIT_OK

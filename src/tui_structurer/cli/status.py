@@ -1,0 +1,42 @@
+"""`status`: a folder's state, without processing anything."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from tui_structurer.cli.common import EXIT_OK, error, open_folder
+from tui_structurer.cli.summary import summarize
+from tui_structurer.config import Config
+from tui_structurer.library import Status
+from tui_structurer.library.folder import Folder
+from tui_structurer.library.folder_lock import FolderBusyError
+from tui_structurer.processing.file_job import FileResult
+
+
+def command(args: argparse.Namespace, config: Config) -> int:
+    try:
+        folder = open_folder(config, args.folder, None)
+    except FolderBusyError:
+        error("another process is working on this folder; showing its last saved state")
+        folder = Folder(args.folder, Path(config.settings.output_dir), read_only=True)
+    try:
+        records = folder.library.transcripts()
+    finally:
+        folder.close()
+    results = [
+        FileResult(r.path, r.status, r.likeness, bool(r.passed), r.attempts, r.reason, 0.0)
+        for r in records
+    ]
+    summary = summarize(results, config.gate)
+    counts = {str(s): sum(1 for r in records if r.status == s) for s in Status}
+    if args.json:
+        print(json.dumps({**summary.as_dict(), "counts": counts}, indent=2))
+        return EXIT_OK
+    print("  ".join(f"{name}: {count}" for name, count in counts.items()))
+    for r in records:
+        likeness = "     " if r.likeness is None else f"{r.likeness:.3f}"
+        note = f"  {r.reason}" if r.reason else ""
+        print(f"{r.status:<9} {likeness}  {r.attempts} att.  {r.path}{note}")
+    return EXIT_OK
