@@ -167,7 +167,7 @@ async def test_edit_is_rescored_as_a_new_attempt(
         await pilot.press("e")
         for _ in range(50):
             await settle(app, pilot)
-            if review.item.attempt.model == "(edited)":
+            if review.item.attempt.is_edit:
                 break
         assert "bends in the middle!" in review.item.attempt.final_output
         assert len(review.item.history) == 2
@@ -180,6 +180,7 @@ async def test_an_attempt_note_is_shown_with_its_review(folder: Path) -> None:
     first = opened.library.attempts(record.id)[0]
     result = AttemptResult(
         step=CascadeStep("gemma3-270m", "structure-strict", "strict"),
+        mode="repair",
         raw_output=first.raw_output,
         final_output=first.final_output,
         raw_fidelity=score(first.raw_output, first.raw_output),

@@ -54,22 +54,3 @@ async def test_process_review_accept_then_rerun_with_fallback(tmp_path: Path) ->
     session.close()
     assert status_of(folder, "roof.txt") == Status.ACCEPTED
     assert (folder / "structured" / "roof.md").read_text().lower().split()[0] == "so"
-
-
-async def test_quitting_during_generation_returns_the_file_to_pending(tmp_path: Path) -> None:
-    folder = tmp_path / "talks"
-    folder.mkdir()
-    (folder / "long.txt").write_text(" ".join(["and then we walked a little further"] * 60))
-    session = open_session(folder)
-    app = StructurerApp(session)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        await until_status(app, pilot, "long.txt", Status.RUNNING)
-        for _ in range(300):
-            await pilot.pause(0.1)
-            if session.live.tokens > 3:
-                break
-        assert session.live.tokens > 3
-        await pilot.press("q")
-    session.close()
-    assert status_of(folder, "long.txt") == Status.PENDING

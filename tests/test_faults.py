@@ -151,45 +151,6 @@ def test_output_folder_that_cannot_be_created(tmp_path: Path) -> None:
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("change", ["deleted", "edited"])
-def test_source_deleted_or_changed_while_processing(tmp_path: Path, change: str) -> None:
-    from tui_structurer.pipeline import TokenGenerated
-    from tui_structurer.processing.file_job import BatchRunner
-
-    root = make_folder(tmp_path / "talks", TALKS[:1])
-    folder = Folder(root, Path("structured"))
-    folder.refresh()
-    config = load_config()
-    source = root / "talk-0.txt"
-
-    meddled: list[bool] = []
-
-    def meddle(event: object) -> None:
-        if isinstance(event, TokenGenerated) and not meddled:
-            meddled.append(True)
-            if change == "deleted":
-                source.unlink()
-            else:
-                source.write_text(TALKS[0] + " and then it rained\n")
-
-    engines = EnginePool()
-    runner = BatchRunner(folder, Pipeline(config, engines), config.settings, emit=meddle)
-    (result,) = runner.run()
-    engines.close()
-    record = folder.library.get_by_path("talk-0.txt")
-    assert record is not None
-    if change == "deleted":
-        assert result.status == Status.MISSING == record.status
-    else:
-        assert result.status == Status.PENDING == record.status
-        assert result.reason == "the source changed while it was processed"
-        folder.refresh()  # the new content is picked up and will be processed
-        assert folder.library.get(record.id).content_hash == file_hash(source)
-    assert record.attempts >= 1  # what was done is kept as history
-    folder.close()
-
-
-@pytest.mark.model
 def test_bad_files_each_get_a_reason_and_the_batch_goes_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,16 +22,17 @@ from typing import Any, ClassVar
 
 import pytest
 
+from processing_helpers import run_until_idle
 from tui_structurer.cli.main import main
 from tui_structurer.config import ModelProfile, load_config
-from tui_structurer.engines import EngineLoadError, GenerationStats, TextPiece
-from tui_structurer.engines.openai_engine import EndpointUnavailable, OpenAIEngine
-from tui_structurer.engines.pool import EnginePool
+from tui_structurer.engines import EngineLoadError, EngineUnavailable, GenerationStats, TextPiece
+from tui_structurer.engines.openai_engine import OpenAIEngine
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.models.sources import resolve_gguf
-from tui_structurer.pipeline import Pipeline, TokenGenerated
-from tui_structurer.processing.file_job import BatchRunner
+from tui_structurer.pipeline import TokenGenerated
+from tui_structurer.processing.events import FileEvent
+from tui_structurer.processing.session import ReviewSession
 from tui_structurer.text.prompts import RenderedPrompt
 
 LENIENT = "[gate]\nmin_likeness = 0.0\nmax_removed_run = 100000\nrequire_structure = false\n"
@@ -120,13 +121,13 @@ def test_a_server_killed_mid_reply_returns_the_file_to_pending(tmp_path: Path) -
     killed: list[bool] = []
 
     def kill_on_first_token(event: object) -> None:
-        if isinstance(event, TokenGenerated) and not killed:
+        token = isinstance(event, FileEvent) and isinstance(event.event, TokenGenerated)
+        if token and not killed:
             killed.append(True)
             process.send_signal(signal.SIGKILL)
 
-    engines = EnginePool()
-    pipeline = Pipeline(load_config_with(config, "local-server"), engines)
-    (result,) = BatchRunner(folder, pipeline, config.settings, emit=kill_on_first_token).run()
+    session = ReviewSession(folder, load_config_with(config, "local-server"))
+    (result,) = run_until_idle(session, kill_on_first_token)
     assert killed and result.status == Status.PENDING
     assert "went away" in (result.reason or "") or "no server answered" in (result.reason or "")
     assert folder.library.transcripts()[0].status == Status.PENDING
@@ -134,13 +135,12 @@ def test_a_server_killed_mid_reply_returns_the_file_to_pending(tmp_path: Path) -
 
     restarted = start_server(port)  # back again: the file is processed
     try:
-        (result,) = BatchRunner(folder, pipeline, config.settings).run()
+        (result,) = run_until_idle(session)
         assert result.status == Status.REVIEW
     finally:
         restarted.terminate()
         restarted.wait(timeout=30)
-        engines.close()
-        folder.close()
+        session.close()
 
 
 def load_config_with(config: Any, model: str) -> Any:
@@ -225,7 +225,7 @@ def test_a_server_that_keeps_failing_is_a_clear_error(
     stand_in: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     StandIn.script = [502] * 10
-    with pytest.raises(EndpointUnavailable, match="no server answered after 5 tries"):
+    with pytest.raises(EngineUnavailable, match="no server answered after 5 tries"):
         generate(OpenAIEngine(profile(stand_in)))
 
 
@@ -298,7 +298,7 @@ def test_the_session_keeps_as_many_files_in_flight_as_the_server_serves(
     deadline = time.monotonic() + 60
     library = session.folder.library
     while time.monotonic() < deadline:
-        most = max(most, len(session.live.streams))
+        most = max(most, len(session.live.snapshot().streams))
         if all(r.status == Status.REVIEW for r in library.transcripts()):
             break
         time.sleep(0.02)

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from nvml_standin import rtx_3070_ti
 from tui_structurer.gpu.telemetry import GpuSampler
-from tui_structurer.processing.live import Stream
+from tui_structurer.processing.live import LiveView, StreamView
 from tui_structurer.processing.session import ReviewSession
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.review import ReviewScreen
@@ -53,12 +53,31 @@ def test_queue_screen(snap_compare: Any, session: ReviewSession) -> None:
 
 def test_live_panel_while_generating(snap_compare: Any, session: ReviewSession) -> None:
     app = make_app(session)
-    live = session.live
-    stream = Stream("delta.txt", "gemma3-270m · structure · repair", 0, 1, 18, 24)
-    stream.text = "Thanks, everyone, for coming out this morning to"
-    live.streams[0] = stream
-    live.last_ttft, live.total_tokens, live.total_decode_s = 0.74, 420, 24.0
-    live.rate_history.extend([0, 12, 16.5, 17.2, 17.0, 16.8, 17.4, 15.9, 17.1, 16.6])
+    stream = StreamView(
+        transcript_id=4,
+        path="delta.txt",
+        phase="writing",
+        step="gemma3-270m · structure · repair",
+        chunk=0,
+        chunks=1,
+        tokens=18,
+        expected=24,
+        words=20,
+        rate_now=17.5,
+        text="Thanks, everyone, for coming out this morning to",
+        seconds_left=0.3,
+    )
+    view = LiveView(
+        streams=(stream,),
+        last_ttft=0.74,
+        rate_average=17.5,
+        attempts_averaged=3,
+        rate_history=(0, 12, 16.5, 17.2, 17.0, 16.8, 17.4, 15.9, 17.1, 16.6),
+        files_done=3,
+        seconds_per_word=0.05,
+        words_per_file=20.0,
+    )
+    session.live.snapshot = lambda: view  # type: ignore[method-assign]  # seeded figures
 
     async def generating(pilot: Pilot[None]) -> None:
         await until(pilot, lambda: app.queue_screen.table.row_count == 4 and app.telemetry)

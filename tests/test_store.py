@@ -27,6 +27,7 @@ def attempt(passed: bool = True) -> AttemptResult:
     fid = score(SOURCE, OUTPUT)
     return AttemptResult(
         step=CascadeStep("m", "structure"),
+        mode="repair",
         raw_output=OUTPUT,
         final_output=OUTPUT,
         raw_fidelity=fid,
@@ -169,8 +170,11 @@ def test_a_schema_1_state_file_is_upgraded_in_place(tmp_path: Path) -> None:
     old = sqlite3.connect(db)
     schema = Path(__file__).resolve().parent.parent / "src/tui_structurer/library/schema.sql"
     statements = schema.read_text().replace(
-        ",\n    decode_calls INTEGER NOT NULL DEFAULT 0,\n    note TEXT NOT NULL DEFAULT ''", ""
+        ",\n    decode_calls INTEGER NOT NULL DEFAULT 0,\n    note TEXT NOT NULL DEFAULT '',\n"
+        "    kind TEXT NOT NULL DEFAULT 'model' CHECK (kind IN ('model', 'edit'))",
+        "",
     )
+    assert "decode_calls" not in statements and "kind" not in statements
     old.executescript(statements + "\nPRAGMA user_version=1;")
     old.execute(
         "INSERT INTO transcripts (path, content_hash, size, mtime_ns, status, updated_at) "
@@ -181,5 +185,5 @@ def test_a_schema_1_state_file_is_upgraded_in_place(tmp_path: Path) -> None:
     library = Library(db)
     (record,) = library.transcripts()
     stored = library.attempt(library.add_attempt(record.id, "h", attempt()))
-    assert stored.decode_calls == 0 and stored.note == ""
+    assert stored.decode_calls == 0 and stored.note == "" and not stored.is_edit
     library.close()

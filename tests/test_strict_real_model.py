@@ -14,11 +14,11 @@ from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.engines import GenerationStats, TextPiece
 from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.engines.pool import EnginePool
+from tui_structurer.errors import Cancelled
 from tui_structurer.library.scan import ScannedFile
 from tui_structurer.library.store import Library
 from tui_structurer.models.sources import resolve_gguf
 from tui_structurer.pipeline import ChunkStarted, Pipeline, PipelineEvent
-from tui_structurer.pipeline.attempt import Cancelled
 from tui_structurer.strict import StrictChunk
 from tui_structurer.strict.boundaries import bare_word
 from tui_structurer.text.prompts import render
@@ -102,8 +102,8 @@ def test_cancel_stops_strict_decoding(engine: LlamaCppEngine) -> None:
     text = (EVAL / "night-sky.txt").read_text()
     words = tuple(bare_word(t.text) for t in tokenize(text))
     rendered = render(config.prompts["structure-strict"], profile.prompt_style, text)
-    items = list(engine.generate_strict(rendered, StrictChunk(words, None, True), cancel))
-    assert isinstance(items[-1], GenerationStats) and items[-1].finish_reason == "cancelled"
+    with pytest.raises(Cancelled):
+        list(engine.generate_strict(rendered, StrictChunk(words, None, True), cancel))
 
 
 def test_pipeline_strict_attempt_over_several_chunks_is_recorded(tmp_path: Path) -> None:

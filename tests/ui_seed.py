@@ -54,6 +54,7 @@ def seed_folder(root: Path) -> Path:
         reasons = gate_reasons(config.gate, raw, final)
         result = AttemptResult(
             step=CascadeStep("gemma3-270m", "structure", "repair"),
+            mode="repair",
             raw_output=output,
             final_output=repaired.text,
             raw_fidelity=raw,

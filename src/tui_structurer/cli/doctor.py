@@ -14,8 +14,8 @@ from typing import Any
 from tui_structurer import __version__, paths
 from tui_structurer.cli.common import EXIT_OK
 from tui_structurer.config import Config
-from tui_structurer.engines.llama_cpp_engine import offload_plan_for, supports_gpu_offload
-from tui_structurer.engines.openai_engine import endpoints_of
+from tui_structurer.engines.backends import endpoints_of
+from tui_structurer.gpu.placement import offload_plan_for, supports_gpu_offload
 from tui_structurer.gpu.probe import GpuInfo, GpuInventory, probe_gpus
 from tui_structurer.models.gguf import GgufError
 from tui_structurer.models.sources import ModelSourceError, resolve_gguf

@@ -6,20 +6,10 @@ import sys
 from collections.abc import Sequence
 
 from tui_structurer.cli import doctor, evaluate, review, run, status, watch
-from tui_structurer.cli.common import (
-    EXIT_INTERRUPTED,
-    EXIT_RUN_ERROR,
-    EXIT_USAGE,
-    error,
-)
+from tui_structurer.cli.common import EXIT_INTERRUPTED, error
 from tui_structurer.cli.parser import COMMANDS, build_parser
 from tui_structurer.config import ConfigError, load_config
-from tui_structurer.engines import EngineError
-from tui_structurer.evaluation.dataset import EvalSetError
-from tui_structurer.library import StoreError
-from tui_structurer.library.folder import FolderError
-from tui_structurer.library.folder_lock import FolderBusyError
-from tui_structurer.processing.file_job import RunError
+from tui_structurer.errors import StructurerError
 
 _COMMANDS = {
     "run": run.command,
@@ -41,13 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args, config)
     except ConfigError as exc:
         error(f"config error: {exc}")
-        return EXIT_USAGE
-    except (FolderError, FolderBusyError, EvalSetError) as exc:
+        return exc.exit_code
+    except StructurerError as exc:  # said in words; the kind decides the exit code
         error(str(exc))
-        return EXIT_USAGE
-    except (RunError, StoreError, EngineError) as exc:
-        error(str(exc))
-        return EXIT_RUN_ERROR
+        return exc.exit_code
     except KeyboardInterrupt:
         error("interrupted")
         return EXIT_INTERRUPTED

@@ -8,49 +8,70 @@ import signal
 import threading
 from types import FrameType
 
-from tui_structurer.cli.common import EXIT_INTERRUPTED, EXIT_OK, error, open_folder
+from tui_structurer.cli.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_ERROR, error, open_folder
 from tui_structurer.cli.progress import ConsoleProgress
 from tui_structurer.cli.summary import summarize
 from tui_structurer.config import Config
 from tui_structurer.config.model_choice import use_model
-from tui_structurer.engines.pool import EnginePool
-from tui_structurer.pipeline import Pipeline
-from tui_structurer.processing.file_job import BatchRunner, FileResult
+from tui_structurer.processing.events import (
+    FileResult,
+    SessionError,
+    SessionEvent,
+    finished_result,
+)
+from tui_structurer.processing.session import ReviewSession
 
 
 def command(args: argparse.Namespace, config: Config) -> int:
     if args.model:
         config = use_model(config, args.model)
-    folder = open_folder(config, args.folder, args.out)
-    cancel = threading.Event()
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
-        cancel.set()
-        error(
-            f"{signal.Signals(signum).name}: stopping after returning the current file "
-            "to pending (again to force)"
-        )
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    progress = ConsoleProgress()
-    engines = EnginePool()
+    session = ReviewSession(open_folder(config, args.folder, args.out), config,
+                            auto_accept=args.auto_accept)  # fmt: skip
+    stop = threading.Event()
     results: list[FileResult] = []
+    fatal: list[str] = []
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        session.stop_current()
+        error(f"{signal.Signals(signum).name}: stopping; files in progress return to "
+              "pending (again to force)")  # fmt: skip
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    progress: ConsoleProgress | None = None
     try:
-        runner = BatchRunner(
-            folder, Pipeline(config, engines), config.settings, args.auto_accept, emit=progress
-        )
-        results = runner.run(cancel, workers=runner.pipeline.concurrency())
+        if args.auto_accept:
+            results.extend(session.accept_waiting())
+        queued = session.enqueue_pending()
+        progress = ConsoleProgress(session.live, queued)
+
+        def notify(event: SessionEvent) -> None:
+            if isinstance(event, SessionError):
+                fatal.append(event.message)  # said once, after the summary
+                return
+            assert progress is not None
+            progress(event)
+            result = finished_result(event)
+            if result is not None and not result.cancelled:
+                results.append(result)
+
+        progress.start()
+        session.run_queue(stop, notify, until_idle=True)
     finally:
-        progress.close()
-        engines.close()
-        folder.close()
+        if progress is not None:
+            progress.close()
+        session.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     summary = summarize(results, config.gate)
-    if args.json:
-        print(json.dumps(summary.as_dict(), indent=2))
-    else:
-        print(summary.as_text())
-    return EXIT_INTERRUPTED if cancel.is_set() else EXIT_OK
+    print(json.dumps(summary.as_dict(), indent=2) if args.json else summary.as_text())
+    for message in fatal:
+        error(f"{message} (the files not done stay pending)")
+    if fatal:
+        return EXIT_RUN_ERROR
+    if stop.is_set():
+        return EXIT_INTERRUPTED
+    # An output that passed but could not be written is lost work: say so in the code.
+    return EXIT_RUN_ERROR if any(r.write_failed for r in results) else EXIT_OK

@@ -12,7 +12,7 @@ from tui_structurer.config import Config
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.folder_lock import FolderBusyError
-from tui_structurer.processing.file_job import FileResult
+from tui_structurer.processing.events import FileResult
 
 
 def command(args: argparse.Namespace, config: Config) -> int:

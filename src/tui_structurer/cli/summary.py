@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui_structurer.config import Gate
-from tui_structurer.processing.file_job import FileResult
+from tui_structurer.processing.events import FileResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,7 @@ class Summary:
                     "passed": f.passed,
                     "attempts": f.attempts,
                     "reason": f.reason,
+                    "warnings": list(f.warnings),
                 }
                 for f in self.files
             ],
@@ -70,11 +71,12 @@ def _round(value: float | None) -> float | None:
 
 
 def summarize(results: Sequence[FileResult], gate: Gate) -> Summary:
-    """Entries are all files handled; likeness statistics cover those that produced text."""
+    """Entries are all files handled; a success passed the gate (and, when it was to be
+    written, was); likeness statistics cover those that produced text."""
     scores = [r.likeness for r in results if r.likeness is not None]
     return Summary(
         entries=len(results),
-        successes=sum(1 for r in results if r.passed),
+        successes=sum(1 for r in results if r.passed and not r.write_failed),
         average_likeness=statistics.fmean(scores) if scores else None,
         median_likeness=statistics.median(scores) if scores else None,
         files=tuple(results),

@@ -13,8 +13,9 @@ from tui_structurer.config.model_choice import use_model
 
 
 def command(args: argparse.Namespace, config: Config) -> int:
-    from tui_structurer.cli.watch_log import log_event, open_log
-    from tui_structurer.processing.session import ReviewSession, SessionError, SessionEvent
+    from tui_structurer.cli.watch_log import log_accepted, log_event, open_log
+    from tui_structurer.processing.events import SessionError, SessionEvent
+    from tui_structurer.processing.session import ReviewSession
 
     if args.model:
         config = use_model(config, args.model)
@@ -25,7 +26,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
     failed: list[str] = []
 
     def notify(event: SessionEvent) -> None:
-        log_event(logger, event, session.live.current_path())
+        log_event(logger, event)
         if isinstance(event, SessionError):
             failed.append(event.message)
             stop.set()
@@ -39,6 +40,9 @@ def command(args: argparse.Namespace, config: Config) -> int:
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     quiet = args.quiet_seconds if args.quiet_seconds is not None else config.settings.quiet_seconds
     try:
+        if args.auto_accept:
+            for result in session.accept_waiting():
+                log_accepted(logger, result)
         queued = session.enqueue_pending()
         logger.info("watching %s (%d pending, quiet period %.1f s, log %s)", folder.root,
                     queued, quiet, log_file)  # fmt: skip

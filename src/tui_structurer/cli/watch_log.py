@@ -7,9 +7,16 @@ import sys
 from pathlib import Path
 
 from tui_structurer import paths
-from tui_structurer.pipeline import AttemptFinished
-from tui_structurer.processing.file_job import FileFinished, FileStarted
-from tui_structurer.processing.session import FolderChange, SessionError, SessionEvent
+from tui_structurer.pipeline import AttemptFailed, AttemptFinished
+from tui_structurer.processing.events import (
+    FileFinished,
+    FileResult,
+    FileStarted,
+    FolderChange,
+    SessionError,
+    SessionEvent,
+)
+from tui_structurer.text.display import printable_path
 
 LOG_NAME = "watch.log"
 
@@ -32,26 +39,45 @@ def open_log() -> tuple[logging.Logger, Path]:
     return logger, log_file
 
 
-def log_event(logger: logging.Logger, event: SessionEvent, path: str | None = None) -> None:
-    """Log what matters of ``event``; token-level events are not logged. ``path`` names
-    the file an attempt belongs to (several can be in flight)."""
+def log_event(logger: logging.Logger, wrapped: SessionEvent) -> None:
+    """Log what matters of an event; token-level events are not logged."""
+    if isinstance(wrapped, FolderChange):
+        detail = f" ({printable_path(wrapped.detail)})" if wrapped.detail else ""
+        names = ", ".join(printable_path(p) for p in wrapped.paths)
+        logger.info("%s: %s%s", wrapped.kind, names, detail)
+        return
+    if isinstance(wrapped, SessionError):
+        logger.error("%s", wrapped.message)
+        return
+    event, path = wrapped.event, printable_path(wrapped.path)
     if isinstance(event, FileStarted):
-        logger.info("started %s (%d words)", event.path, event.words)
+        logger.info("started %s (%d words)", path, event.words)
+        for warning in event.warnings:
+            logger.warning("  %s: %s", path, warning)
     elif isinstance(event, AttemptFinished):
         result = event.result
         verdict = "passed" if result.passed else "failed: " + "; ".join(result.gate_reasons)
         logger.info("  attempt on %s, %s/%s (%s): likeness %.3f, %.1f tok/s, %s",
-                    path or "?", result.step.model, result.step.prompt, result.step.mode,
+                    path, result.step.model, result.step.prompt, result.mode,
                     result.raw_fidelity.likeness, result.stats.decode_tokens_per_s,
                     verdict)  # fmt: skip
+    elif isinstance(event, AttemptFailed):
+        logger.warning("  attempt on %s, %s/%s could not run: %s",
+                       path, event.step.model, event.step.prompt, event.message)  # fmt: skip
+    elif isinstance(event, FileFinished) and event.result.cancelled:
+        logger.info("stopped %s: it returns to pending", path)
     elif isinstance(event, FileFinished):
         done = event.result
-        level = logging.WARNING if done.status == "failed" else logging.INFO
+        level = logging.WARNING if done.status == "failed" or done.write_failed else logging.INFO
         reason = f" — {done.reason}" if done.reason else ""
-        logger.log(level, "finished %s: %s%s (%.1f s)", done.path, done.status, reason,
+        logger.log(level, "finished %s: %s%s (%.1f s)", path, done.status, reason,
                    done.seconds)  # fmt: skip
-    elif isinstance(event, FolderChange):
-        detail = f" ({event.detail})" if event.detail else ""
-        logger.info("%s: %s%s", event.kind, ", ".join(event.paths), detail)
-    elif isinstance(event, SessionError):
-        logger.error("%s", event.message)
+
+
+def log_accepted(logger: logging.Logger, result: FileResult) -> None:
+    """A file that was waiting in review and passed the gate, written (or not) on start."""
+    path = printable_path(result.path)
+    if result.write_failed:
+        logger.warning("%s stays in review: %s", path, result.reason)
+    else:
+        logger.info("accepted %s (it was waiting in review and passed the gate)", path)

@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from tui_structurer.errors import UsageError
 
-class ConfigError(Exception):
+
+class ConfigError(UsageError):
     """A problem in a config file, reported before anything runs."""
 
     def __init__(self, file: Path | None, key: str, message: str, line: int | None = None):

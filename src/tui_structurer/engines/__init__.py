@@ -6,8 +6,16 @@ from tui_structurer.engines.base import (
     Engine,
     EngineError,
     EngineLoadError,
+    EngineUnavailable,
     GenerationStats,
     TextPiece,
 )
 
-__all__ = ["Engine", "EngineError", "EngineLoadError", "GenerationStats", "TextPiece"]
+__all__ = [
+    "Engine",
+    "EngineError",
+    "EngineLoadError",
+    "EngineUnavailable",
+    "GenerationStats",
+    "TextPiece",
+]

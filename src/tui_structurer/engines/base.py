@@ -8,16 +8,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from tui_structurer.errors import FileProblem, RetryLater, RunFatal
 from tui_structurer.strict import StrictChunk
 from tui_structurer.text.prompts import RenderedPrompt
 
 
-class EngineError(Exception):
-    """Generation failed; the message names the model profile."""
+class EngineError(FileProblem):
+    """Generation failed on this text; the message names the model profile."""
 
 
-class EngineLoadError(EngineError):
+class EngineLoadError(RunFatal):
     """The model could not be loaded (missing, corrupt, out of memory)."""
+
+
+class EngineUnavailable(RetryLater):
+    """No server could serve the request now: the file is tried again later."""
 
 
 class StrictUnsupported(EngineError):
@@ -42,7 +47,8 @@ class GenerationStats:
     """Generated tokens per second after the first one: prompt processing excluded."""
     seconds: float
     finish_reason: str
-    """"stop", "length" or "cancelled"."""
+    """"stop" or "length". A cancelled generation raises
+    :class:`~tui_structurer.errors.Cancelled` instead of finishing."""
     decode_calls: int = 0
     """Model evaluations after the prompt (strict mode batches several tokens in one)."""
 
@@ -83,12 +89,24 @@ class StreamClock:
 
 
 class Engine(Protocol):
-    """A loaded model that streams completions."""
+    """A loaded model that streams completions.
+
+    Every generation checks ``cancel`` between pieces and raises
+    :class:`~tui_structurer.errors.Cancelled` when it is set.
+    """
 
     name: str
     """The model profile's name."""
     context: int
     """Context size in tokens."""
+    concurrency: int
+    """Generations it serves at once (a server's slots on every endpoint; 1 in process)."""
+    strict_ready: bool
+    """Whether it was loaded so that strict decoding can roll drafts back exactly."""
+
+    def placement(self) -> str:
+        """Where the model runs and why (GPU layers, a load retried with fewer), in words."""
+        ...
 
     def count_tokens(self, text: str) -> int:
         """Tokens ``text`` takes in this model's vocabulary."""

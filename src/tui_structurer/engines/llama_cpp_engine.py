@@ -20,53 +20,20 @@ from tui_structurer.engines.base import (
     chunk_text,
 )
 from tui_structurer.engines.llama_batch import LlamaBatchRuntime
+from tui_structurer.errors import Cancelled
 from tui_structurer.gpu.load_recovery import LoadFailed, load_with_fewer_layers
-from tui_structurer.gpu.offload_plan import OffloadPlan, PlanOptions, plan_offload
-from tui_structurer.gpu.probe import GpuInventory, probe_gpus
-from tui_structurer.models.gguf import GgufError, read_model_facts
+from tui_structurer.gpu.placement import N_UBATCH, offload_plan_for
+from tui_structurer.models.gguf import GgufError
 from tui_structurer.strict import StrictChunk, build_boundaries
 from tui_structurer.strict.block_size import best_size, measure_costs
-from tui_structurer.strict.decoder import StrictCancelled, StrictCounters, StrictDecoder
+from tui_structurer.strict.decoder import StrictCounters, StrictDecoder
 from tui_structurer.text.prompts import RenderedPrompt
 
 CHAT_TEMPLATE_TOKENS_PER_MESSAGE = 8
 """Role markers a chat template wraps around each message (generous for common ones)."""
-N_UBATCH = 512
-SWA_FULL = False
-"""Sliding-window layers keep only their window (checked here to give the same greedy
-output as a full-size cache when a prompt prefix is reused), which saves most of a
-Gemma model's KV memory. Strict mode loads with a full cache instead: once the window
-has moved on, llama.cpp reuses the cells it left, and a rolled-back draft would then
-miss its oldest context."""
 ANCHOR = "\n"
 """Candidates are tokenized after this, so a tokenizer that prefixes a space to the
 start of a text (SentencePiece) treats them as mid-text."""
-
-
-def supports_gpu_offload() -> bool:
-    """Whether this llama-cpp-python build can put layers on a GPU."""
-    import llama_cpp
-
-    return bool(llama_cpp.llama_supports_gpu_offload())
-
-
-def offload_plan_for(
-    profile: ModelProfile,
-    model_path: Path,
-    inventory: GpuInventory | None = None,
-    swa_full: bool = SWA_FULL,
-) -> OffloadPlan:
-    """The plan for loading ``profile``: sized from NVML and the file, or pinned."""
-    facts = read_model_facts(model_path)
-    options = PlanOptions(
-        n_ctx=profile.context,
-        n_ubatch=N_UBATCH,
-        swa_full=swa_full,
-        reserve_bytes=profile.vram_reserve_mb * 2**20 if profile.vram_reserve_mb else None,
-        pinned_layers=None if profile.gpu_layers == "auto" else profile.gpu_layers,
-        gpu_offload_supported=supports_gpu_offload(),
-    )
-    return plan_offload(facts, inventory or probe_gpus(), options)
 
 
 class LlamaCppEngine:
@@ -107,7 +74,8 @@ class LlamaCppEngine:
                 f"{exc}. The file may be truncated or corrupt, or too large for free memory."
             ) from exc
         self._lock = threading.Lock()
-        self.full_swa_cache = full_swa_cache
+        self.concurrency = 1
+        self.strict_ready = full_swa_cache
         self.block_costs: dict[int, float] = {}
         """Seconds per batched decode by block size, measured on first strict use."""
         self._runtime: LlamaBatchRuntime | None = None
@@ -201,8 +169,7 @@ class LlamaCppEngine:
         try:
             for chunk in stream:
                 if cancel is not None and cancel.is_set():
-                    finish = "cancelled"
-                    break
+                    raise Cancelled
                 text, finish_reason = chunk_text(chunk)
                 finish = finish_reason or finish
                 if text:
@@ -247,7 +214,6 @@ class LlamaCppEngine:
             self.block_costs = measure_costs(trial, ids[-1])
         clock = StreamClock()
         counters = StrictCounters()
-        finish = "stop"
         try:
             runtime.decode(ids, 0, [len(ids) - 1])
             decoder = StrictDecoder(
@@ -261,12 +227,14 @@ class LlamaCppEngine:
             for piece in decoder.write(cancel):
                 clock.piece()
                 yield TextPiece(piece)
-        except StrictCancelled:
-            finish = "cancelled"
         finally:
             runtime.clear()
-        stats = clock.stats(len(ids), counters.tokens_written, finish)
+        stats = clock.stats(len(ids), counters.tokens_written, "stop")
         yield dataclasses.replace(stats, decode_calls=counters.decode_calls)
+
+    def placement(self) -> str:
+        notes = "; ".join(self.load_notes)
+        return self.plan.reason + (f" ({notes})" if notes else "")
 
     def close(self) -> None:
         if self._runtime is not None:

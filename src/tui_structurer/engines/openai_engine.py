@@ -3,7 +3,7 @@ llama-cpp-python's server, vLLM, Ollama, LM Studio — one or a small fleet of t
 
 Requests before the first token are retried with backoff on the next endpoint
 (connection refused, timeouts, 429 and 5xx). A stream that breaks after text arrived is
-not resumed (its text would be repeated): :class:`EndpointUnavailable` tells the caller
+not resumed (its text would be repeated): :class:`EngineUnavailable` tells the caller
 to put the file back and try it again later.
 """
 
@@ -21,15 +21,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui_structurer.config import ModelProfile
+from tui_structurer.engines.backends import endpoints_of
 from tui_structurer.engines.base import (
     EngineError,
     EngineLoadError,
+    EngineUnavailable,
     GenerationStats,
     StreamClock,
     StrictUnsupported,
     TextPiece,
     chunk_text,
 )
+from tui_structurer.errors import Cancelled
 from tui_structurer.strict import StrictChunk
 from tui_structurer.strict.grammar import strict_grammar
 from tui_structurer.text.chunking import max_output_tokens
@@ -40,10 +43,6 @@ CHARS_PER_TOKEN = 3.0
 tokenizers average about 4 on English, so chunks stay inside the context)."""
 RETRIES = 4
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0)
-
-
-class EndpointUnavailable(EngineError):
-    """No endpoint could serve the request: try this file again later."""
 
 
 class _Retryable(Exception):
@@ -59,11 +58,6 @@ class Endpoint:
     resting_until: float = 0.0
     """Monotonic time before which this endpoint is not tried (after a failure)."""
     in_flight: int = field(default=0)
-
-
-def endpoints_of(profile: ModelProfile) -> list[str]:
-    urls = [profile.base_url] if isinstance(profile.base_url, str) else profile.base_url
-    return [url.rstrip("/") for url in urls if url]
 
 
 class OpenAIEngine:
@@ -88,6 +82,14 @@ class OpenAIEngine:
         self._turn = itertools.cycle(range(len(self._endpoints)))
         self._lock = threading.Lock()
         self.concurrency = profile.concurrency * len(self._endpoints)
+        self.strict_ready = True  # the server applies the grammar; nothing to roll back
+
+    def placement(self) -> str:
+        count = len(self._endpoints)
+        return (
+            f"on {count} server{'s' if count > 1 else ''} "
+            f"({self._profile.concurrency} request(s) in flight each)"
+        )
 
     def count_tokens(self, text: str) -> int:
         return max(1, int(len(text.encode("utf-8")) / CHARS_PER_TOKEN) + 1)
@@ -108,7 +110,7 @@ class OpenAIEngine:
                 if endpoint.resting_until <= now and endpoint.slots.acquire(blocking=False):
                     return endpoint
             if cancel is not None and cancel.is_set():
-                raise EndpointUnavailable("cancelled while waiting for a server")
+                raise Cancelled
             time.sleep(0.05)
 
     def _body(self, prompt: RenderedPrompt, max_tokens: int, stop: list[str]) -> dict[str, Any]:
@@ -188,7 +190,7 @@ class OpenAIEngine:
                 started = True
                 yield item
         except EngineError as exc:
-            if started or isinstance(exc, EndpointUnavailable):
+            if started:
                 raise
             raise StrictUnsupported(str(exc)) from exc
 
@@ -215,7 +217,7 @@ class OpenAIEngine:
                 endpoint.resting_until = time.monotonic() + pause
             finally:
                 endpoint.slots.release()
-        raise EndpointUnavailable(
+        raise EngineUnavailable(
             f'model "{self.name}": no server answered after {RETRIES + 1} tries '
             f"({'; '.join(problems[-2:])})"
         )
@@ -242,8 +244,7 @@ class OpenAIEngine:
                 chunk = json.loads(data)
                 usage = chunk.get("usage") or usage
                 if cancel is not None and cancel.is_set():
-                    finish, ended = "cancelled", True
-                    break
+                    raise Cancelled
                 text, finish_reason = chunk_text(chunk)
                 if finish_reason:
                     finish, ended = finish_reason, True
@@ -255,7 +256,7 @@ class OpenAIEngine:
         except (OSError, http.client.HTTPException, ValueError) as exc:
             if not clock.pieces:
                 raise _Retryable(f"stream broke before any text: {exc}") from exc
-            raise EndpointUnavailable(
+            raise EngineUnavailable(
                 f'model "{self.name}": the server went away in the middle of a reply ({exc})'
             ) from exc
         yield clock.stats(

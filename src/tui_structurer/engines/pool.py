@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from tui_structurer.config import ModelProfile
-from tui_structurer.engines.base import Engine, EngineLoadError
-from tui_structurer.models.sources import ModelSourceError, resolve_gguf
-
-
-def _load(profile: ModelProfile, strict: bool) -> Engine:
-    """The engine the profile names; imported lazily (llama.cpp is a heavy import)."""
-    if profile.engine == "openai":
-        from tui_structurer.engines.openai_engine import OpenAIEngine
-
-        return OpenAIEngine(profile)
-    from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
-
-    try:
-        path = resolve_gguf(profile.gguf)
-    except ModelSourceError as exc:
-        raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
-    return LlamaCppEngine(profile, path, full_swa_cache=strict)
+from tui_structurer.engines.backends import load_engine
+from tui_structurer.engines.base import Engine
 
 
 class EnginePool:
@@ -31,9 +17,21 @@ class EnginePool:
     and a cascade usually reuses one model with several prompts.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, load: Callable[[ModelProfile, bool], Engine] = load_engine) -> None:
+        """``load`` makes an engine for a profile (tests give a scripted one)."""
+        self._load = load
         self._current: Engine | None = None
         self._lock = threading.Lock()
+
+    def has(self, profile: ModelProfile, strict: bool = False) -> bool:
+        """Whether :meth:`get` would hand out an engine without loading one."""
+        with self._lock:
+            current = self._current
+            return (
+                current is not None
+                and current.name == profile.name
+                and (current.strict_ready or not strict)
+            )
 
     def get(self, profile: ModelProfile, strict: bool = False) -> Engine:
         """The engine for ``profile``; ``strict`` asks for one that can roll back drafts
@@ -41,18 +39,17 @@ class EnginePool:
         with self._lock:
             current = self._current
             reusable = current is not None and current.name == profile.name
-            if reusable and (not strict or getattr(current, "full_swa_cache", True)):
-                return current  # type: ignore[return-value]
+            if current is not None and reusable and (current.strict_ready or not strict):
+                return current
             self.close()
-            self._current = _load(profile, strict)
+            self._current = self._load(profile, strict)
             return self._current
 
     @property
     def plan_note(self) -> str:
-        """How the loaded model was placed (GPU layers), for the live panel."""
+        """Where the loaded model runs and why, for the live panel."""
         engine = self._current
-        plan = getattr(engine, "plan", None)  # only the in-process engine places layers
-        return "" if engine is None or plan is None else f"{engine.name}: {plan.reason}"
+        return "" if engine is None else f"{engine.name}: {engine.placement()}"
 
     def close(self) -> None:
         if self._current is not None:

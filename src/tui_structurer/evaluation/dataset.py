@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_structurer.errors import UsageError
 from tui_structurer.transcripts import SUPPORTED_SUFFIXES, TranscriptError, read_transcript
 
 GOLD_SUFFIX = ".gold.txt"
 
 
-class EvalSetError(Exception):
+class EvalSetError(UsageError):
     """The folder holds no usable (transcript, reference) pair."""
 
 

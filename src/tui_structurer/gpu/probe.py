@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-from tui_structurer.gpu.telemetry import load_nvml, nvml_text
+from tui_structurer.gpu.nvml import NvmlSession, text
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,38 +28,18 @@ class GpuInventory:
 
 def probe_gpus(nvml: Any | None = None) -> GpuInventory:
     """List the GPUs NVML reports; every failure becomes a reason, never an exception."""
-    try:
-        nvml = nvml or load_nvml()
-        nvml.nvmlInit()
-    except ImportError:
-        return GpuInventory((), unavailable="nvidia-ml-py is not installed")
-    except Exception as exc:  # NVMLError and its subclasses
-        return GpuInventory((), unavailable=f"NVML is not available ({exc})")
-    try:
-        driver = None
-        with contextlib.suppress(Exception):
-            driver = nvml_text(nvml.nvmlSystemGetDriverVersion())
+    with NvmlSession(nvml) as session:
+        if session.unavailable:
+            return GpuInventory((), unavailable=session.unavailable)
+        lib = session.lib
+        driver = session.query(lib.nvmlSystemGetDriverVersion)
         gpus = []
-        for index in range(nvml.nvmlDeviceGetCount()):
-            handle = nvml.nvmlDeviceGetHandleByIndex(index)
-            memory = nvml.nvmlDeviceGetMemoryInfo(handle)
-            mig = False
-            with contextlib.suppress(Exception):  # not supported: not a MIG-capable card
-                mig = bool(nvml.nvmlDeviceGetMigMode(handle)[0])
+        for index, (handle, name) in enumerate(zip(session.handles, session.names, strict=True)):
+            memory = session.query(lib.nvmlDeviceGetMemoryInfo, handle)
+            if memory is None:
+                return GpuInventory((), unavailable=f"NVML cannot read the memory of GPU{index}")
+            mig = session.query(lib.nvmlDeviceGetMigMode, handle)  # None: no MIG on the card
             gpus.append(
-                GpuInfo(
-                    index=index,
-                    name=nvml_text(nvml.nvmlDeviceGetName(handle)),
-                    total=int(memory.total),
-                    free=int(memory.free),
-                    mig=mig,
-                )
+                GpuInfo(index, name, int(memory.total), int(memory.free), bool(mig and mig[0]))
             )
-        if not gpus:
-            return GpuInventory((), driver, "no NVIDIA GPU found")
-        return GpuInventory(tuple(gpus), driver)
-    except Exception as exc:
-        return GpuInventory((), unavailable=f"NVML query failed ({exc})")
-    finally:
-        with contextlib.suppress(Exception):
-            nvml.nvmlShutdown()
+        return GpuInventory(tuple(gpus), None if driver is None else text(driver))

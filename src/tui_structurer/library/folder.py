@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui_structurer import paths
+from tui_structurer.errors import UsageError
 from tui_structurer.library.folder_lock import FolderLock
 from tui_structurer.library.outputs import output_path, remove_stale_temps, write_atomic
 from tui_structurer.library.records import Status
 from tui_structurer.library.scan import scan
 from tui_structurer.library.store import Library
+from tui_structurer.transcripts import Transcript, read_transcript
 
 
-class FolderError(Exception):
+class FolderError(UsageError):
     """The folder cannot be opened."""
 
 
@@ -52,6 +54,10 @@ class Folder:
 
     def source(self, relative: str) -> Path:
         return self.root / relative
+
+    def read_source(self, relative: str, max_bytes: int) -> Transcript:
+        """The transcript at ``relative``; a :class:`TranscriptError` says why not."""
+        return read_transcript(self.source(relative), max_bytes)
 
     def output_for(self, relative: str) -> Path:
         return output_path(self.out_dir, relative)

@@ -7,8 +7,10 @@ import fcntl
 import os
 from pathlib import Path
 
+from tui_structurer.errors import UsageError
 
-class FolderBusyError(Exception):
+
+class FolderBusyError(UsageError):
     """Another process is already working on this folder."""
 
 

@@ -8,8 +8,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from tui_structurer.errors import StructurerError
 
-class OutputError(Exception):
+
+class OutputError(StructurerError):
     """The output file could not be written; nothing was changed."""
 
 

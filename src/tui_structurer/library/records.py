@@ -68,3 +68,9 @@ class AttemptRecord:
     created_at: float
     decode_calls: int = 0
     note: str = ""
+    kind: str = "model"
+    """"model" for a model's attempt, "edit" for a reviewer's own text."""
+
+    @property
+    def is_edit(self) -> bool:
+        return self.kind == "edit"

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS attempts (
     seconds REAL NOT NULL,
     created_at REAL NOT NULL,
     decode_calls INTEGER NOT NULL DEFAULT 0,
-    note TEXT NOT NULL DEFAULT ''
+    note TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'model' CHECK (kind IN ('model', 'edit'))
 );
 
 CREATE TABLE IF NOT EXISTS decisions (

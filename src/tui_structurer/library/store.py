@@ -17,28 +17,42 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tui_structurer.config import Gate
+from tui_structurer.errors import RunFatal
 from tui_structurer.library.records import AttemptRecord, Status, TranscriptRecord
 from tui_structurer.library.scan import ScannedFile
+from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.pipeline.result import AttemptResult
+from tui_structurer.text.fidelity import Fidelity
 
-SCHEMA_VERSION = 2
-UPGRADE_FROM_1 = (
-    "ALTER TABLE attempts ADD COLUMN decode_calls INTEGER NOT NULL DEFAULT 0",
-    "ALTER TABLE attempts ADD COLUMN note TEXT NOT NULL DEFAULT ''",
-)
-"""Schema 2 records strict decoding: decode calls and fallback notes."""
+SCHEMA_VERSION = 3
+UPGRADES: dict[int, tuple[str, ...]] = {
+    # Schema 2 records strict decoding: decode calls and fallback notes.
+    1: (
+        "ALTER TABLE attempts ADD COLUMN decode_calls INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE attempts ADD COLUMN note TEXT NOT NULL DEFAULT ''",
+    ),
+    # Schema 3 tells a reviewer's edit from a model's attempt.
+    2: (
+        "ALTER TABLE attempts ADD COLUMN kind TEXT NOT NULL DEFAULT 'model' "
+        "CHECK (kind IN ('model', 'edit'))",
+        "UPDATE attempts SET kind = 'edit', model = '', prompt = '' WHERE model = '(edited)'",
+    ),
+}
+"""Statements that bring a state file from schema N to N + 1, in place."""
 DB_NAME = "state.sqlite3"
 
 _TRANSCRIPT_SELECT = """
 SELECT t.*, (SELECT COUNT(*) FROM attempts a WHERE a.transcript_id = t.id) AS n_attempts,
-       (SELECT a.model || '/' || a.prompt FROM attempts a WHERE a.transcript_id = t.id
+       (SELECT CASE a.kind WHEN 'edit' THEN '(your edit)' ELSE a.model || '/' || a.prompt END
+        FROM attempts a WHERE a.transcript_id = t.id
         ORDER BY a.id DESC LIMIT 1) AS latest_step,
        c.raw_likeness AS cand_likeness, c.passed AS cand_passed
 FROM transcripts t LEFT JOIN attempts c ON c.id = t.candidate_attempt
 """
 
 
-class StoreError(Exception):
+class StoreError(RunFatal):
     """The state store cannot be opened or written."""
 
 
@@ -97,10 +111,11 @@ class Library:
             raise StoreError(
                 f"{self.db_path} was written by a newer tui-structurer (schema {version})"
             )
-        if version == 1:
+        if 0 < version < SCHEMA_VERSION:
             with self.transaction():
-                for statement in UPGRADE_FROM_1:
-                    self._db.execute(statement)
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in UPGRADES[step]:
+                        self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         elif version < SCHEMA_VERSION:
             script = resources.files("tui_structurer.library").joinpath("schema.sql")
@@ -329,7 +344,7 @@ class Library:
                     content_hash,
                     result.step.model,
                     result.step.prompt,
-                    result.step.mode,
+                    result.mode,
                     result.raw_output,
                     result.final_output,
                     raw.likeness,
@@ -349,6 +364,41 @@ class Library:
                     time.time(),
                     stats.decode_calls,
                     result.note,
+                ),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def add_edit(
+        self, transcript_id: int, content_hash: str, text: str, scored: Fidelity, gate: Gate
+    ) -> int:
+        """Record a reviewer's own text as an edit (not a model attempt); returns its id.
+
+        It is scored and gated like an attempt so the review shows what it changed.
+        """
+        reasons = gate_reasons(gate, scored, scored)
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO attempts (transcript_id, content_hash, kind, model, prompt, mode, "
+                "raw_output, final_output, raw_likeness, final_likeness, added, removed, "
+                "replaced, longest_removed_run, passed, gate_reasons, unmatched, "
+                "prompt_tokens, completion_tokens, ttft_s, decode_tps, seconds, created_at) "
+                "VALUES (?, ?, 'edit', '', '', 'free', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', "
+                "0, 0, 0, 0, 0, ?)",
+                (
+                    transcript_id,
+                    content_hash,
+                    text,
+                    text,
+                    scored.likeness,
+                    scored.likeness,
+                    scored.added,
+                    scored.removed,
+                    scored.replaced,
+                    scored.longest_removed_run,
+                    int(not reasons),
+                    json.dumps(list(reasons)),
+                    time.time(),
                 ),
             )
         assert cursor.lastrowid is not None

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui_structurer.errors import StructurerError
+
 GGUF_MAGIC = b"GGUF"
 DEFAULT_ALIGNMENT = 32
 _SCALARS = {
@@ -44,7 +46,7 @@ SWA_PATTERN_BY_ARCH = {"gemma3": 6, "gemma2": 2, "cohere2": 4, "gemma3n": 5}
 architectures whose files do not say)."""
 
 
-class GgufError(ValueError):
+class GgufError(StructurerError):
     """The file is not a readable GGUF model."""
 
 

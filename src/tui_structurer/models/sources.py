@@ -12,12 +12,13 @@ import os
 from pathlib import Path
 
 from tui_structurer import paths
+from tui_structurer.errors import UsageError
 from tui_structurer.models.gguf import GGUF_MAGIC
 
 OLLAMA_MODEL_MEDIA_TYPE = "application/vnd.ollama.image.model"
 
 
-class ModelSourceError(Exception):
+class ModelSourceError(UsageError):
     """The model file cannot be found or is not a GGUF; the message says what to do."""
 
 

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from tui_structurer.pipeline.attempt import Cancelled
 from tui_structurer.pipeline.cascade import Pipeline
 from tui_structurer.pipeline.events import (
+    AttemptFailed,
     AttemptFinished,
     AttemptStarted,
     ChunkStarted,
+    ModelLoading,
     PipelineEvent,
     TokenGenerated,
 )
 from tui_structurer.pipeline.result import AttemptResult, AttemptStats, Outcome
 
 __all__ = [
+    "AttemptFailed",
     "AttemptFinished",
     "AttemptResult",
     "AttemptStarted",
     "AttemptStats",
-    "Cancelled",
     "ChunkStarted",
+    "ModelLoading",
     "Outcome",
     "Pipeline",
     "PipelineEvent",

@@ -27,10 +27,6 @@ from tui_structurer.text.words import ends_sentence, word_keys
 Emit = Callable[[PipelineEvent], None]
 
 
-class Cancelled(Exception):
-    """Generation was cancelled; nothing of the attempt is kept."""
-
-
 def _combine(stats: list[GenerationStats]) -> AttemptStats:
     decode_tokens = sum(max(0, s.completion_tokens - 1) for s in stats)
     decode_seconds = sum(
@@ -116,15 +112,11 @@ class _Attempt:
             self.mode = "repair"
             progress.notes.append(f"strict decoding unavailable ({exc}); fell back to repair")
             return self._generate(rendered, chunk, strict)
-        if progress.stats and progress.stats[-1].finish_reason == "cancelled":
-            raise Cancelled
         return "".join(pieces) if self.mode == "strict" else "".join(pieces).strip()
 
     def run(self, text: str, step_index: int, gate: Gate) -> AttemptResult:
-        engine, progress = self.engine, self.progress
-        overhead = engine.prompt_tokens(render(self.prompt, self.profile.prompt_style, ""))
-        budget = chunking.chunk_token_budget(engine.context, overhead)
-        chunks = chunking.split(text, budget, engine.count_tokens)
+        progress = self.progress
+        chunks = self._chunks(text)
         strict = strict_chunks(chunks) if self.mode == "strict" else []
         # Strict mode streams a piece per word gap; the others a piece per token.
         self.expected = (
@@ -152,6 +144,7 @@ class _Attempt:
         reasons = gate_reasons(gate, raw_fidelity, final_fidelity)
         return AttemptResult(
             step=self.step,
+            mode=self.mode,
             raw_output=raw_output,
             final_output=final_output,
             raw_fidelity=raw_fidelity,
@@ -162,6 +155,22 @@ class _Attempt:
             stats=_combine(progress.stats),
             note="; ".join(dict.fromkeys(progress.notes)),
         )
+
+    def _chunks(self, text: str) -> list[chunking.Chunk]:
+        """The text in chunks that fit the context with their real prompt and the most
+        output this mode can write (the prompt may show the chunk twice, e.g. in capitals)."""
+        engine, style = self.engine, self.profile.prompt_style
+        strict = self.mode == "strict"
+
+        def fits(body: str, tokens: int, words: int) -> bool:
+            prompt = engine.prompt_tokens(render(self.prompt, style, body))
+            if strict:
+                return prompt + chunking.strict_output_tokens(tokens, words) <= engine.context
+            return prompt + chunking.max_output_tokens(tokens) <= engine.context
+
+        overhead = engine.prompt_tokens(render(self.prompt, style, ""))
+        estimate = chunking.chunk_token_budget(engine.context, overhead)
+        return chunking.split(text, estimate, engine.count_tokens, fits)
 
     def _final(self, chunk: chunking.Chunk, raw: str) -> str:
         """What the reviewer gets for this chunk: repaired unless the words already match."""

@@ -5,10 +5,16 @@ from __future__ import annotations
 import threading
 
 from tui_structurer.config import CascadeStep, Config
-from tui_structurer.engines.openai_engine import endpoints_of
+from tui_structurer.engines import EngineError
+from tui_structurer.engines.backends import planned_concurrency
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.pipeline.attempt import Emit, run_attempt
-from tui_structurer.pipeline.events import AttemptFinished, PipelineEvent
+from tui_structurer.pipeline.events import (
+    AttemptFailed,
+    AttemptFinished,
+    ModelLoading,
+    PipelineEvent,
+)
 from tui_structurer.pipeline.result import AttemptResult, Outcome
 
 
@@ -33,12 +39,7 @@ class Pipeline:
 
     def concurrency(self) -> int:
         """Files worth having in flight at once: the most any cascade model serves."""
-        best = 1
-        for step in self.config.cascade:
-            profile = self.config.models[step.model]
-            if profile.engine == "openai":
-                best = max(best, profile.concurrency * len(endpoints_of(profile)))
-        return best
+        return max(planned_concurrency(self.config.models[s.model]) for s in self.config.cascade)
 
     def process(
         self,
@@ -49,19 +50,33 @@ class Pipeline:
     ) -> Outcome:
         """Run the cascade (or ``steps``) on ``text`` until an attempt passes the gate.
 
-        Raises :class:`~tui_structurer.engines.EngineLoadError` when a model cannot be
-        loaded and :class:`~tui_structurer.pipeline.attempt.Cancelled` on cancel.
+        A step whose model fails on this text is reported (:class:`AttemptFailed`) and
+        the next step runs; :class:`~tui_structurer.engines.EngineError` is raised only
+        when no step produced an attempt. Raises
+        :class:`~tui_structurer.engines.EngineLoadError` when a model cannot be loaded
+        and :class:`~tui_structurer.errors.Cancelled` on cancel.
         """
         attempts: list[AttemptResult] = []
+        problems: list[str] = []
         for index, step in enumerate(steps or self.config.cascade):
             profile = self.config.models[step.model]
             prompt = self.config.prompts[step.prompt]
-            engine = self.engines.get(profile, strict=step.mode == "strict")
-            result = run_attempt(
-                text, step, index, profile, prompt, engine, self.config.gate, emit, cancel
-            )
+            strict = step.mode == "strict"
+            if not self.engines.has(profile, strict):
+                emit(ModelLoading(profile.name))
+            engine = self.engines.get(profile, strict)
+            try:
+                result = run_attempt(
+                    text, step, index, profile, prompt, engine, self.config.gate, emit, cancel
+                )
+            except EngineError as exc:  # this step failed on this text: try the next one
+                problems.append(str(exc))
+                emit(AttemptFailed(step, str(exc)))
+                continue
             attempts.append(result)
             emit(AttemptFinished(result))
             if result.passed:
                 break
+        if not attempts:
+            raise EngineError("; ".join(problems))
         return Outcome(tuple(attempts), choose(attempts))

@@ -9,6 +9,21 @@ from tui_structurer.pipeline.result import AttemptResult
 
 
 @dataclass(frozen=True, slots=True)
+class ModelLoading:
+    """The next attempt's model is being loaded (seconds to minutes for a large one)."""
+
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptFailed:
+    """A step could not run on this text (the model failed); the cascade goes on."""
+
+    step: CascadeStep
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class AttemptStarted:
     step_index: int
     step: CascadeStep
@@ -38,4 +53,6 @@ class AttemptFinished:
     result: AttemptResult
 
 
-PipelineEvent = AttemptStarted | ChunkStarted | TokenGenerated | AttemptFinished
+PipelineEvent = (
+    ModelLoading | AttemptStarted | ChunkStarted | TokenGenerated | AttemptFinished | AttemptFailed
+)

@@ -5,6 +5,13 @@ from __future__ import annotations
 from tui_structurer.config import Gate
 from tui_structurer.text.fidelity import Fidelity
 
+NO_STRUCTURE = "no punctuation or paragraph breaks were added"
+
+
+def adds_structure(reasons: tuple[str, ...]) -> bool:
+    """Whether an attempt with these gate reasons added any structure at all."""
+    return NO_STRUCTURE not in reasons
+
 
 def gate_reasons(gate: Gate, raw: Fidelity, final: Fidelity) -> tuple[str, ...]:
     """Reasons the attempt fails, judged on the model's raw output; empty when it passes.
@@ -21,5 +28,5 @@ def gate_reasons(gate: Gate, raw: Fidelity, final: Fidelity) -> tuple[str, ...]:
             f"(at most {gate.max_removed_run})"
         )
     if gate.require_structure and final.identical_words and not final.structure_added:
-        reasons.append("no punctuation or paragraph breaks were added")
+        reasons.append(NO_STRUCTURE)
     return tuple(reasons)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tui_structurer.config import CascadeStep
+from tui_structurer.config.schema import Mode
 from tui_structurer.text.fidelity import Fidelity
 
 
@@ -27,6 +28,9 @@ class AttemptResult:
     """One (model, prompt, mode) attempt on one transcript."""
 
     step: CascadeStep
+    mode: Mode
+    """The mode that produced the output: the step's, unless strict decoding was
+    unavailable and the attempt fell back to repair."""
     raw_output: str
     """The model's text as generated (chunks stitched)."""
     final_output: str

@@ -23,6 +23,8 @@ class WorkQueue:
         self._jobs: deque[Job] = deque()
         self._cond = threading.Condition()
         self._paused = False
+        self._taken = 0
+        """Jobs handed out by :meth:`next` and not yet marked :meth:`done`."""
 
     def _queued(self, transcript_id: int) -> bool:
         return any(job.transcript_id == transcript_id for job in self._jobs)
@@ -48,11 +50,25 @@ class WorkQueue:
             self._cond.notify_all()
 
     def next(self, timeout: float) -> Job | None:
-        """The next job, waiting up to ``timeout`` while empty or paused."""
+        """The next job, waiting up to ``timeout`` while empty or paused; the caller
+        calls :meth:`done` when it has finished with it."""
         with self._cond:
             if not self._cond.wait_for(lambda: self._jobs and not self._paused, timeout):
                 return None
+            self._taken += 1
             return self._jobs.popleft()
+
+    def done(self) -> None:
+        """A job from :meth:`next` is finished (or was put back)."""
+        with self._cond:
+            self._taken -= 1
+            self._cond.notify_all()
+
+    def drained(self) -> bool:
+        """Nothing is being worked on and nothing more will be handed out (the queue is
+        empty or paused)."""
+        with self._cond:
+            return self._taken == 0 and (not self._jobs or self._paused)
 
     @property
     def paused(self) -> bool:

@@ -1,69 +1,39 @@
-"""A folder opened for review: the work queue, the processing loop and the decisions.
+"""A folder opened for work: the queue, the one processing loop, and the decisions.
 
-The TUI drives this from its workers; it holds no UI code. Everything that touches a
-model or a file happens in the calling (worker) thread.
+`run` enqueues the pending files and runs the loop until the queue is empty; `watch`
+and the review app feed the same loop from the folder watcher and the reviewer. It
+holds no UI code; everything that touches a model or a file runs in the caller's
+(worker) threads.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from tui_structurer.config import CascadeStep, Config
 from tui_structurer.config.model_choice import use_model
 from tui_structurer.engines.pool import EnginePool
-from tui_structurer.library import AttemptRecord, Status, TranscriptRecord
+from tui_structurer.errors import RunFatal
+from tui_structurer.library import AttemptRecord, Status
 from tui_structurer.library.folder import Folder
-from tui_structurer.library.scan import scan_file
-from tui_structurer.library.watcher import FolderWatcher, WatchCallbacks
-from tui_structurer.pipeline import AttemptResult, Pipeline
-from tui_structurer.pipeline.gate import gate_reasons
-from tui_structurer.processing.file_job import BatchEvent, BatchRunner, RunError
+from tui_structurer.library.outputs import OutputError
+from tui_structurer.library.watcher import FolderWatcher
+from tui_structurer.pipeline import Pipeline
+from tui_structurer.processing.events import FileEvent, FileResult, SessionError, SessionEvent
+from tui_structurer.processing.file_job import FileJob, process_file
+from tui_structurer.processing.folder_feed import watch_folder
 from tui_structurer.processing.live import LiveStats
 from tui_structurer.processing.queue import Job, WorkQueue
-from tui_structurer.text import review_diff
+from tui_structurer.processing.review import ReviewItem, load_review
 from tui_structurer.text.fidelity import score
-from tui_structurer.transcripts import TranscriptError, read_transcript
 
 RETRY_LATER_S = 5.0
 """Pause before a file that could not be finished (server away) is tried again."""
-EDITED = "(edited)"
-"""Model and prompt name recorded for a reviewer's own edit."""
+POLL_S = 0.2
 
-
-@dataclass(frozen=True, slots=True)
-class SessionError:
-    """The run cannot go on (e.g. a model that does not load); the queue is paused."""
-
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class FolderChange:
-    """The watcher saw files arrive, move or disappear."""
-
-    kind: str
-    """"queued", "changed", "moved" or "missing"."""
-    paths: tuple[str, ...]
-    """Current relative paths of the transcripts concerned."""
-    detail: str = ""
-
-
-SessionEvent = BatchEvent | SessionError | FolderChange
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewItem:
-    """Everything the review screen shows for one transcript."""
-
-    record: TranscriptRecord
-    source_text: str
-    attempt: AttemptRecord
-    history: tuple[AttemptRecord, ...]
-    diff: review_diff.ReviewDiff
+Notify = Callable[[SessionEvent], None]
 
 
 class ReviewSession:
@@ -77,14 +47,17 @@ class ReviewSession:
         self.folder = folder
         self.config = config
         self.auto_accept = auto_accept
-        self._watcher: FolderWatcher | None = None
         self.engines = engines or EnginePool()
         self.queue = WorkQueue()
         self.live = LiveStats()
         self.cancel = threading.Event()
+        """Set to stop the generations in flight; their files return to pending."""
+        self._watcher: FolderWatcher | None = None
         self._idle = threading.Event()
         self._idle.set()
         self._pipeline = Pipeline(config, self.engines)
+        self.retry_later_s = RETRY_LATER_S
+        """Pause before a file whose server was away is tried again (while watching)."""
 
     def enqueue_pending(self) -> int:
         """Queue every pending transcript not already queued."""
@@ -96,129 +69,111 @@ class ReviewSession:
         self.config = use_model(self.config, name)
         self._pipeline = Pipeline(self.config, self.engines)
 
-    def run_queue(
-        self,
-        stop: threading.Event,
-        notify: Callable[[SessionEvent], None],
-        workers: int | None = None,
-    ) -> None:
-        """Process queued jobs until ``stop`` is set, ``workers`` files at a time (by
-        default as many as the cascade's models serve at once). Call from a worker
-        thread; it returns when every file in flight has finished or gone back."""
-        count = workers or self._pipeline.concurrency()
+    # -- the processing loop -------------------------------------------------------------
+
+    def run_queue(self, stop: threading.Event, notify: Notify, until_idle: bool = False) -> None:
+        """Process queued jobs until ``stop`` is set (or, with ``until_idle``, until the
+        queue is empty and nothing is in flight), as many files at a time as the
+        cascade's models serve. Call from a worker thread; it returns when every file
+        in flight has finished or gone back to pending.
+
+        An error that stops the run (a model that does not load) pauses the queue and is
+        reported as a :class:`SessionError`; with ``until_idle`` it also ends the loop.
+        """
         self.cancel.clear()
         self._idle.clear()
         try:
             helpers = [
-                threading.Thread(target=self._work, args=(stop, notify), name=f"file-{n}")
-                for n in range(count - 1)
+                threading.Thread(
+                    target=self._work, args=(stop, notify, until_idle), name=f"file-{n}"
+                )
+                for n in range(self._pipeline.concurrency() - 1)
             ]
             for helper in helpers:
                 helper.start()
-            self._work(stop, notify)
+            self._work(stop, notify, until_idle)
             for helper in helpers:
                 helper.join()
         finally:
             self._idle.set()
 
-    def _work(self, stop: threading.Event, notify: Callable[[SessionEvent], None]) -> None:
-        def emit(event: BatchEvent) -> None:
+    def _work(self, stop: threading.Event, notify: Notify, until_idle: bool) -> None:
+        def emit(event: FileEvent) -> None:
             self.live(event)
             notify(event)
 
+        job_setup = FileJob(
+            self.folder, self._pipeline, self.config.settings.max_file_bytes, self.auto_accept
+        )
         while not stop.is_set():
-            job = self.queue.next(timeout=0.2)
+            job = self.queue.next(timeout=POLL_S)
             if job is None:
+                if until_idle and self.queue.drained():
+                    return
                 continue
-            record = self.folder.library.get(job.transcript_id)
-            if record.status not in (Status.PENDING, Status.FAILED):
-                continue
-            runner = BatchRunner(
-                self.folder, self._pipeline, self.config.settings, self.auto_accept, emit=emit
-            )
             try:
-                result = runner.process_one(record, 0, len(self.queue) + 1, self.cancel, job.steps)
-                if result is not None and result.status == Status.PENDING:
-                    stop.wait(RETRY_LATER_S)  # e.g. the server is away: try again later
+                record = self.folder.library.get(job.transcript_id)
+                if record.status not in (Status.PENDING, Status.FAILED):
+                    continue
+                result = process_file(job_setup, record, emit, self.cancel, job.steps)
+                if result.status == Status.PENDING and not result.cancelled and not until_idle:
+                    stop.wait(self.retry_later_s)  # e.g. the server is away: try again later
                     self.queue.extend([record.id])
-            except RunError as exc:
+            except RunFatal as exc:
                 self.queue.set_paused(True)
                 self.queue.push_front(job)
                 notify(SessionError(str(exc)))
+                if until_idle:
+                    stop.set()
+            finally:
+                self.queue.done()
+
+    def accept_waiting(self) -> list[FileResult]:
+        """Write every file waiting in review whose offered attempt passed the gate (for
+        ``--auto-accept``, which also covers files a previous run left in review)."""
+        results = []
+        for record in self.folder.library.transcripts(Status.REVIEW):
+            if not record.passed:
+                continue
+            status, reason = Status.ACCEPTED, None
+            try:
+                self.folder.accept(record.id)
+            except OutputError as exc:
+                status, reason = (
+                    Status.REVIEW,
+                    f"passed, but the output could not be written: {exc}",
+                )
+            results.append(
+                FileResult(
+                    record.path,
+                    status,
+                    record.likeness,
+                    True,
+                    record.attempts,
+                    reason,
+                    0.0,
+                    record.words or 0,
+                    record.warnings,
+                    write_failed=reason is not None,
+                )
+            )
+        return results
 
     # -- watching ----------------------------------------------------------------------
 
-    def start_watching(self, notify: Callable[[SessionEvent], None], quiet_s: float) -> None:
+    def start_watching(self, notify: Notify, quiet_s: float) -> None:
         """Queue transcripts dropped into the folder from now on (until :meth:`close`)."""
-        library = self.folder.library
-
-        def ready(paths: list[str]) -> None:
-            found = [f for f in (scan_file(self.folder.root, p) for p in paths) if f]
-            adopted = [f.path for f in found if library.adopt_missing(f)]
-            if adopted:
-                notify(FolderChange("moved", tuple(adopted), "same content as a deleted file"))
-            library.sync(found, complete=False)
-            queued, changed = [], []
-            for file in found:
-                record = library.get_by_path(file.path)
-                if record is None:
-                    continue
-                if record.status == Status.PENDING and record.id not in self.queue:
-                    queued.append(record)
-                else:
-                    changed.append(record.path)
-            self.queue.extend([r.id for r in queued])
-            if queued:
-                notify(FolderChange("queued", tuple(r.path for r in queued)))
-            if changed:
-                notify(FolderChange("changed", tuple(changed)))
-
-        def moved(old: str, new: str, is_dir: bool) -> None:
-            if is_dir:
-                count = library.rename_folder(old, new)
-                if count:
-                    notify(FolderChange("moved", (new,), f"{old}/ → {new}/ ({count} files)"))
-            elif library.rename(old, new):
-                notify(FolderChange("moved", (new,), f"{old} → {new}"))
-            else:  # renamed onto another transcript or from an unknown name: look again
-                ready([new])
-
-        def deleted(path: str) -> None:
-            library.mark_missing(path)
-            notify(FolderChange("missing", (path,)))
-
-        self._watcher = FolderWatcher(
-            self.folder.root,
-            [self.folder.state_dir, self.folder.out_dir],
-            WatchCallbacks(ready, moved, deleted),
-            quiet_s,
-        )
-        self._watcher.start()
+        self._watcher = watch_folder(self.folder, self.queue, notify, quiet_s)
 
     def stop_current(self) -> None:
-        """Cancel the generation in progress; its file returns to pending."""
+        """Cancel the generations in progress; their files return to pending."""
         self.cancel.set()
 
     # -- review ------------------------------------------------------------------------
 
     def review_item(self, transcript_id: int) -> ReviewItem:
         """Load and diff a transcript's candidate (slow on long texts: call off the UI)."""
-        library = self.folder.library
-        record = library.get(transcript_id)
-        if record.candidate_attempt is None:
-            raise ValueError(f"{record.path} has nothing to review yet")
-        attempt = library.attempt(record.candidate_attempt)
-        try:
-            source = read_transcript(
-                self.folder.source(record.path), self.config.settings.max_file_bytes
-            ).text
-        except TranscriptError as exc:
-            raise ValueError(f"{record.path}: {exc}") from exc
-        diff = review_diff.build(
-            source, attempt.raw_output, attempt.final_output, attempt.unmatched
-        )
-        history = tuple(library.attempts(transcript_id))
-        return ReviewItem(record, source, attempt, history, diff)
+        return load_review(self.folder, transcript_id, self.config.settings.max_file_bytes)
 
     def accept(self, transcript_id: int) -> Path:
         return self.folder.accept(transcript_id)
@@ -249,23 +204,14 @@ class ReviewSession:
         self.queue.push_front(Job(transcript_id, (CascadeStep(model, prompt, mode),)))
 
     def record_edit(self, transcript_id: int, source: str, edited: str) -> AttemptRecord:
-        """Keep the reviewer's edit as a new attempt, scored like any other."""
-        record = self.folder.library.get(transcript_id)
-        fid = score(source, edited)
-        result = AttemptResult(
-            step=CascadeStep(EDITED, EDITED, "free"),
-            raw_output=edited,
-            final_output=edited,
-            raw_fidelity=fid,
-            final_fidelity=fid,
-            passed=False,
-            gate_reasons=(),
+        """Keep the reviewer's edit (scored and gated like an attempt) as the candidate."""
+        library = self.folder.library
+        record = library.get(transcript_id)
+        edit_id = library.add_edit(
+            transcript_id, record.content_hash, edited, score(source, edited), self.config.gate
         )
-        reasons = gate_reasons(self.config.gate, fid, fid)
-        result = dataclasses.replace(result, passed=not reasons, gate_reasons=reasons)
-        attempt_id = self.folder.library.add_attempt(transcript_id, record.content_hash, result)
-        self.folder.library.offer_for_review(transcript_id, attempt_id)
-        return self.folder.library.attempt(attempt_id)
+        library.offer_for_review(transcript_id, edit_id)
+        return library.attempt(edit_id)
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop watching and generating, wait for the processing loop to leave, close."""

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from tui_structurer.errors import Cancelled
 from tui_structurer.strict.boundaries import PARAGRAPH, Boundary, Candidate
 from tui_structurer.strict.cursor import Cursor, advance, options, start
 
@@ -34,10 +35,6 @@ class BatchDecoder(Protocol):
     def forget_from(self, pos: int) -> None:
         """Remove positions ``pos…`` from the KV cache."""
         ...
-
-
-class StrictCancelled(Exception):
-    """The cancel event was set while decoding."""
 
 
 @dataclass(slots=True)
@@ -120,7 +117,7 @@ class StrictDecoder:
         cursor = start(self.boundaries)
         while cursor is not None:
             if cancel is not None and cancel.is_set():
-                raise StrictCancelled
+                raise Cancelled
             steps, end = self._plan(cursor, max(1, self.block_size(counters.acceptance())))
             want = [j - 1 for j in range(1, len(steps)) if steps[j].choices]
             if end is not None and len(options(self.boundaries, end)) > 1:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_structurer.errors import FileProblem
 from tui_structurer.text.words import word_keys
 from tui_structurer.transcripts.decoding import NotTextError, decode
 from tui_structurer.transcripts.formats import (
@@ -26,7 +27,7 @@ SUPPORTED_SUFFIXES = frozenset(_PARSERS)
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 
 
-class TranscriptError(Exception):
+class TranscriptError(FileProblem):
     """A file that cannot be used as a transcript; the message is the per-file reason."""
 
 

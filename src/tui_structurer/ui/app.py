@@ -14,17 +14,19 @@ from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState
 
 from tui_structurer.config import ConfigError
-from tui_structurer.engines.llama_cpp_engine import supports_gpu_offload
+from tui_structurer.gpu.placement import supports_gpu_offload
 from tui_structurer.gpu.telemetry import GpuSampler, Telemetry
 from tui_structurer.library import Status
 from tui_structurer.pipeline import AttemptFinished
-from tui_structurer.processing.file_job import FileFinished, FileStarted
-from tui_structurer.processing.session import (
+from tui_structurer.processing.events import (
+    FileEvent,
+    FileFinished,
+    FileStarted,
     FolderChange,
-    ReviewSession,
     SessionError,
     SessionEvent,
 )
+from tui_structurer.processing.session import ReviewSession
 from tui_structurer.ui import preferences
 from tui_structurer.ui.commands import StructurerCommands
 from tui_structurer.ui.keymap import load_keymap
@@ -161,14 +163,12 @@ class StructurerApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="processing")
     def process_queue(self) -> None:
         def notify(event: SessionEvent) -> None:
-            if isinstance(event, FileStarted | FileFinished | AttemptFinished | SessionError):
-                if isinstance(event, FileStarted):
-                    path: str | None = event.path
-                elif isinstance(event, FileFinished):
-                    path = event.result.path
-                else:  # an attempt of the file this worker thread is generating
-                    path = self.session.live.current_path()
-                record = self.session.folder.library.get_by_path(path) if path else None
+            if isinstance(event, SessionError):
+                self.post_message(SessionUpdate(event, None))
+            elif isinstance(event, FileEvent) and isinstance(
+                event.event, FileStarted | FileFinished | AttemptFinished
+            ):
+                record = self.session.folder.library.get(event.transcript_id)
                 self.post_message(SessionUpdate(event, record))
 
         self.session.run_queue(self.stop, notify)
@@ -235,8 +235,10 @@ class StructurerApp(App[None]):
             return
         if message.record is None:
             return
-        if isinstance(event, FileFinished) and event.result.status == Status.FAILED:
-            self.notify(f"{event.result.path}: {event.result.reason}", severity="warning")
+        if isinstance(event, FileEvent) and isinstance(event.event, FileFinished):
+            result = event.event.result
+            if result.status == Status.FAILED or result.write_failed:
+                self.notify(f"{result.path}: {result.reason}", severity="warning")
         self.queue_screen.table.update_record(message.record)
         self.queue_screen.update_counts()
 
@@ -262,7 +264,7 @@ class StructurerApp(App[None]):
     def refresh_live(self) -> None:
         with contextlib.suppress(NoMatches):  # the clock can tick while the app closes
             self.queue_screen.query_one("#live", LivePanel).update_from(
-                self.session.live, len(self.session.queue), self.session.queue.paused
+                self.session.live.snapshot(), len(self.session.queue), self.session.queue.paused
             )
 
     # -- review flow ---------------------------------------------------------------------

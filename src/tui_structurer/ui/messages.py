@@ -6,7 +6,8 @@ from textual.message import Message
 
 from tui_structurer.gpu.telemetry import Telemetry
 from tui_structurer.library import TranscriptRecord
-from tui_structurer.processing.session import ReviewItem, SessionEvent
+from tui_structurer.processing.events import SessionEvent
+from tui_structurer.processing.review import ReviewItem
 
 
 class SessionUpdate(Message):

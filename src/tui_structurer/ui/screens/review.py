@@ -17,7 +17,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tui_structurer.processing.session import ReviewItem, ReviewSession
+from tui_structurer.processing.review import ReviewItem
+from tui_structurer.processing.session import ReviewSession
 from tui_structurer.ui.messages import ReviewLoaded
 from tui_structurer.ui.screens.prompt_picker import PromptPicker
 from tui_structurer.ui.widgets.diff_view import DiffView

@@ -9,7 +9,8 @@ from textual.containers import Vertical
 from textual.widgets import Label, Log, ProgressBar, Sparkline
 
 from tui_structurer.gpu.telemetry import Telemetry
-from tui_structurer.processing.live import LiveStats
+from tui_structurer.processing.live import LiveView, StreamView
+from tui_structurer.text.display import printable_path
 from tui_structurer.text.durations import format_duration
 
 MAX_STREAM_LINES = 4
@@ -43,6 +44,36 @@ def gpu_line(telemetry: Telemetry | None, offload_note: str) -> str:
     return "\n".join(parts)
 
 
+def stream_line(stream: StreamView) -> str:
+    """One file in flight: where it is, and how far along once it is writing."""
+    head = f"▶ {printable_path(stream.path)}  {stream.step}"
+    if stream.phase != "writing":
+        return f"{head}  {stream.phase}…"
+    chunk = f"  chunk {stream.chunk + 1}/{stream.chunks}" if stream.chunks > 1 else ""
+    return (
+        f"{head}{chunk}  {stream.tokens}/{stream.expected} tokens  {stream.progress:.0%}  "
+        f"{stream.rate_now:.1f} tok/s"
+    )
+
+
+def rate_line(live: LiveView, queued: int, paused: bool) -> str:
+    """Speeds now and on average (said what they average over), first token, queue, ETA."""
+    parts = []
+    if live.streams:
+        together = f" ({len(live.streams)} streams)" if len(live.streams) > 1 else ""
+        parts.append(f"{live.rate_now:.1f} tok/s now{together}")
+    if live.attempts_averaged:
+        count = live.attempts_averaged
+        parts.append(f"{live.rate_average:.1f} tok/s avg of {count} attempt{'s' * (count > 1)}")
+    if live.last_ttft is not None:
+        parts.append(f"first token {live.last_ttft:.2f}s")
+    queue = f"queue {queued}"
+    if not paused and (live.streams or queued):
+        queue += f", ETA {eta_text(live.eta_seconds(queued))}"
+    parts.append(queue)
+    return "   ".join(parts)
+
+
 class LivePanel(Vertical):
     """Redrawn on a clock by the app (never per token)."""
 
@@ -67,34 +98,20 @@ class LivePanel(Vertical):
         self.show_stream = not self.show_stream
         self.query_one("#live-stream").display = self.show_stream
 
-    def update_from(self, live: LiveStats, queued: int, paused: bool) -> None:
+    def update_from(self, live: LiveView, queued: int, paused: bool) -> None:
         state = " (paused)" if paused else ""
-        streams = live.in_flight()
+        streams = live.streams
         if streams:
-            lines = []
-            for stream in streams[:MAX_STREAM_LINES]:
-                chunk = f"  chunk {stream.chunk + 1}/{stream.chunks}" if stream.chunks > 1 else ""
-                lines.append(
-                    f"▶ {stream.path}  {stream.step}{chunk}  {stream.progress:.0%}  "
-                    f"{stream.rate_now:.1f} tok/s"
-                )
+            lines = [stream_line(stream) for stream in streams[:MAX_STREAM_LINES]]
             if len(streams) > MAX_STREAM_LINES:
                 lines.append(f"  … and {len(streams) - MAX_STREAM_LINES} more in flight")
             head = "\n".join(lines) + state
         else:
             head = f"Idle — {queued} queued{state}" if queued or paused else "Idle — queue empty"
         self.query_one("#live-file", Label).update(head)
-        expected = sum(s.expected for s in streams)
-        share = live.tokens / expected if expected else 0.0
+        share = live.tokens / live.expected if live.expected else 0.0
         self.query_one(ProgressBar).update(progress=min(1.0, share) * 100)
-        ttft = "—" if live.last_ttft is None else f"{live.last_ttft:.2f}s"
-        tokens = f"{live.tokens}/{expected} tokens   " if streams else ""
-        together = f" ({len(streams)} streams)" if len(streams) > 1 else ""
-        self.query_one("#live-rate", Label).update(
-            f"{live.rate_now:6.1f} tok/s now{together}   {live.rate_average:6.1f} avg   "
-            f"first token {ttft}   {tokens}queue {queued}, ETA "
-            f"{eta_text(live.eta_seconds(queued))}"
-        )
+        self.query_one("#live-rate", Label).update(rate_line(live, queued, paused))
         sparkline = self.query_one(Sparkline)
         sparkline.display = any(live.rate_history)
         sparkline.data = list(live.rate_history)
