@@ -65,7 +65,7 @@ class ScriptedEngine:
             yield TextPiece(piece)
         yield GenerationStats(self.prompt_tokens(prompt), len(pieces), 0.01, 100.0, 0.1, "stop")
 
-    def _next(self, queue: list[Reply]) -> Reply | None:
+    def _next(self, queue: list[Reply]) -> str | None:
         if not queue:
             return None
         reply = queue.pop(0)

@@ -14,6 +14,7 @@ from tui_structurer.text.fidelity import score
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.queue import QueueScreen
 from tui_structurer.ui.screens.review import ReviewScreen
+from tui_structurer.ui.widgets.diff_view import DiffView
 from ui_seed import open_session, seed_folder, status_of
 
 SIZE = (120, 36)
@@ -116,7 +117,7 @@ async def test_navigation_between_files_and_changes(folder: Path) -> None:
         assert review.item.diff.changes  # the model dropped words in beta
         await pilot.press("right_square_bracket")
         await pilot.pause()
-        assert review.query_one("DiffView").change_index == 0
+        assert review.query_one(DiffView).change_index == 0
         await pilot.press("n")
         review = await wait_for_review(app, pilot)
         await pilot.pause()

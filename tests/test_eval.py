@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from scripted_engine import ScriptedEngine, scripted_loader
 from tui_structurer.cli.main import main
+from tui_structurer.config import load_config
+from tui_structurer.engines import EngineError
+from tui_structurer.engines.pool import EnginePool
 from tui_structurer.evaluation.dataset import load_entries
 from tui_structurer.evaluation.metrics import histogram, mark_after, score_structure
+from tui_structurer.evaluation.report import as_text
+from tui_structurer.evaluation.runner import run_eval
 
 EVAL = Path(__file__).resolve().parent.parent / "examples" / "eval"
 
@@ -76,3 +82,22 @@ def test_eval_command_scores_strict_mode_on_the_shipped_set(
     saved = sorted(p.name for p in out.iterdir())
     assert saved == ["bike-repair.txt", "bread-starter.txt", "library-hours.txt", "night-sky.txt"]
     assert "Speech recognition" not in (out / "night-sky.txt").read_text()
+
+
+def test_a_file_the_model_fails_on_is_reported_and_the_others_are_scored(
+    tmp_path: Path,
+) -> None:
+    for name, text in (("a", "hello there my friend"), ("b", "good night and good luck")):
+        (tmp_path / f"{name}.txt").write_text(text)
+        (tmp_path / f"{name}.gold.txt").write_text(text.capitalize() + ".")
+    entries, _ = load_entries(tmp_path, 10_000)
+    engine = ScriptedEngine(strict_replies=[EngineError("strict decoding failed: boom")])
+    config = load_config()
+    step = config.cascade[0]
+    (run,) = run_eval(config, [step], entries, lambda *_: None,
+                      engines=EnginePool(scripted_loader(engine)))  # fmt: skip
+    summary = run.as_dict()
+    assert summary["entries"] == 2 and [e.name for e in run.entries] == ["b.txt"]
+    assert summary["failed"] == [{"file": "a.txt", "reason": "strict decoding failed: boom"}]
+    assert summary["success_rate_95"] == 0.5
+    assert "FAILED       a.txt: strict decoding failed: boom" in as_text([run], [])

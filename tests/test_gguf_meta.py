@@ -29,7 +29,7 @@ def test_embedded_gemma3_model() -> None:
 def write_model(
     path: Path, layers: int = 3, vocab: int = 5000, tied: bool = False, **split: int
 ) -> None:
-    writer = gguf.GGUFWriter(str(path), "llama", **split)
+    writer = gguf.GGUFWriter(str(path), "llama", **split)  # type: ignore[arg-type]
     writer.add_block_count(layers)
     writer.add_embedding_length(64)
     writer.add_head_count(4)

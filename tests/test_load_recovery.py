@@ -38,3 +38,41 @@ def test_a_cpu_load_that_fails_is_not_retried() -> None:
     with pytest.raises(LoadFailed):
         load_with_fewer_layers(loader_fitting(-1, calls), 0, (ValueError,))
     assert calls == [0]
+
+
+@pytest.mark.model
+def test_a_load_retried_with_fewer_layers_is_what_the_panel_shows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The real engine on the embedded model, on a GPU described by the NVML stand-in
+    whose first load runs out of memory (the part this machine lacks)."""
+    import llama_cpp
+
+    from nvml_standin import rtx_3070_ti
+    from tui_structurer.config import load_config
+    from tui_structurer.engines.pool import EnginePool
+    from tui_structurer.gpu import placement
+    from tui_structurer.gpu.probe import probe_gpus
+
+    real_llama = llama_cpp.Llama
+    tried: list[int] = []
+
+    def out_of_memory_at_first(*args: object, **kwargs: object) -> object:
+        layers = kwargs["n_gpu_layers"]
+        assert isinstance(layers, int)
+        tried.append(layers)
+        if len(tried) == 1:
+            raise ValueError("Failed to create llama_context: out of device memory")
+        return real_llama(*args, **{**kwargs, "n_gpu_layers": 0})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(llama_cpp, "Llama", out_of_memory_at_first)
+    monkeypatch.setattr(placement, "supports_gpu_offload", lambda: True)
+    monkeypatch.setattr(placement, "probe_gpus", lambda: probe_gpus(rtx_3070_ti()))
+    engines = EnginePool()
+    try:
+        engine = engines.get(load_config().models["gemma3-270m"])
+        assert len(tried) == 2 and tried[1] < tried[0]
+        assert f"retrying with {tried[1]}" in engine.placement()
+        assert f"retrying with {tried[1]}" in engines.plan_note
+    finally:
+        engines.close()

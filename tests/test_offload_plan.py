@@ -9,11 +9,12 @@ import pytest
 from nvml_standin import Card, StandInNvml
 from tui_structurer.gpu.offload_plan import (
     CUDA_CONTEXT_BYTES,
+    OffloadPlan,
     PlanOptions,
     default_reserve,
     plan_offload,
 )
-from tui_structurer.gpu.probe import probe_gpus
+from tui_structurer.gpu.probe import GpuInventory, probe_gpus
 from tui_structurer.models.gguf import ModelFacts, read_model_facts
 from tui_structurer.models.sources import resolve_gguf
 
@@ -37,12 +38,12 @@ LLAMA_8B = llama_shape(32, 4096, 32, 131_000_000, 431_000_000, 295_000_000)
 LLAMA_70B = llama_shape(80, 8192, 64, 512_000_000, 862_000_000, 590_000_000)
 
 
-def inventory(*cards: Card) -> object:
+def inventory(*cards: Card) -> GpuInventory:
     return probe_gpus(StandInNvml(list(cards)))
 
 
-def check_fits(plan: object, cards: list[Card]) -> None:
-    for gpu_bytes, card in zip(plan.gpu_bytes, cards, strict=False):  # type: ignore[attr-defined]
+def check_fits(plan: OffloadPlan, cards: list[Card]) -> None:
+    for gpu_bytes, card in zip(plan.gpu_bytes, cards, strict=False):
         free = card.total - card.used - card.other_processes
         assert gpu_bytes + CUDA_CONTEXT_BYTES + default_reserve(card.total) <= free
 

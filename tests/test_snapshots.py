@@ -41,11 +41,16 @@ async def until(pilot: Pilot[None], ready: Callable[[], bool]) -> None:
     raise AssertionError("the app did not get ready")
 
 
+def ready(app: StructurerApp) -> bool:
+    """The folder is listed and the GPU panel has its first sample."""
+    return app.queue_screen.table.row_count == 4 and app.telemetry is not None
+
+
 def test_queue_screen(snap_compare: Any, session: ReviewSession) -> None:
     app = make_app(session)
 
     async def loaded(pilot: Pilot[None]) -> None:
-        await until(pilot, lambda: app.queue_screen.table.row_count == 4 and app.telemetry)
+        await until(pilot, lambda: ready(app))
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
@@ -80,7 +85,7 @@ def test_live_panel_while_generating(snap_compare: Any, session: ReviewSession) 
     session.live.snapshot = lambda: view  # type: ignore[method-assign]  # seeded figures
 
     async def generating(pilot: Pilot[None]) -> None:
-        await until(pilot, lambda: app.queue_screen.table.row_count == 4 and app.telemetry)
+        await until(pilot, lambda: ready(app))
         await pilot.press("t")
         await pilot.pause(0.4)  # one tick of the live clock
 

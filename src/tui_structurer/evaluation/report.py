@@ -53,6 +53,7 @@ def _block(run: RunResult) -> list[str]:
         f"{d['decode_tokens_per_second']:.1f} decode tokens/s"
     )
     lines.extend(f"  note         {note}" for note in d["notes"])
+    lines.extend(f"  FAILED       {f['file']}: {f['reason']}" for f in d["failed"])
     return lines
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from tui_structurer.config import CascadeStep, Config
 from tui_structurer.engines.pool import EnginePool
+from tui_structurer.errors import FileProblem
 from tui_structurer.evaluation.dataset import Entry
 from tui_structurer.evaluation.metrics import MARK_CLASSES, StructureScore, score_structure
 from tui_structurer.pipeline import Pipeline
@@ -39,6 +40,8 @@ class EntryResult:
 class RunResult:
     step: CascadeStep
     entries: list[EntryResult] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    """Files the model could not structure at all: (name, why). They count as misses."""
     structure: StructureScore = field(default_factory=StructureScore)
 
     def successes(self, level: float) -> int:
@@ -46,6 +49,7 @@ class RunResult:
 
     def as_dict(self) -> dict[str, Any]:
         likeness = [e.likeness for e in self.entries]
+        total = len(likeness) + len(self.failed)
         seconds = sum(e.seconds for e in self.entries)
         decode_seconds = sum(e.decode_seconds for e in self.entries)
         s = self.structure
@@ -53,11 +57,12 @@ class RunResult:
             "model": self.step.model,
             "prompt": self.step.prompt,
             "mode": self.step.mode,
-            "entries": len(self.entries),
+            "entries": total,
+            "failed": [{"file": name, "reason": reason} for name, reason in self.failed],
             "successes_90": self.successes(0.90),
             "successes_95": self.successes(0.95),
-            "success_rate_90": self.successes(0.90) / len(likeness) if likeness else 0.0,
-            "success_rate_95": self.successes(0.95) / len(likeness) if likeness else 0.0,
+            "success_rate_90": self.successes(0.90) / total if total else 0.0,
+            "success_rate_95": self.successes(0.95) / total if total else 0.0,
             "average_likeness": statistics.fmean(likeness) if likeness else 0.0,
             "median_likeness": statistics.median(likeness) if likeness else 0.0,
             "words_removed": sum(e.removed for e in self.entries),
@@ -97,9 +102,11 @@ def run_eval(
     entries: list[Entry],
     progress: Progress,
     cancel: threading.Event | None = None,
+    engines: EnginePool | None = None,
 ) -> list[RunResult]:
-    """Each step on every entry, one step at a time (its model loaded before timing)."""
-    engines = EnginePool()
+    """Each step on every entry, one step at a time (its model loaded before timing).
+    A file the model fails on is reported as failed and the others are still run."""
+    engines = engines or EnginePool()
     pipeline = Pipeline(config, engines)
     results = []
     try:
@@ -109,7 +116,11 @@ def run_eval(
             for index, entry in enumerate(entries):
                 progress(step, index, len(entries), entry.name)
                 began = time.perf_counter()
-                attempt = pipeline.process(entry.source, (step,), cancel=cancel).candidate
+                try:
+                    attempt = pipeline.process(entry.source, (step,), cancel=cancel).candidate
+                except FileProblem as exc:  # this file failed; the others are still scored
+                    run.failed.append((entry.name, str(exc)))
+                    continue
                 seconds = time.perf_counter() - began
                 alignment = fidelity.score(entry.reference, attempt.final_output)
                 tokens = attempt.stats.completion_tokens
