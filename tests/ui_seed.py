@@ -12,6 +12,7 @@ from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.processing.session import ReviewSession
 from tui_structurer.text.fidelity import score
 from tui_structurer.text.repair import repair
+from tui_structurer.text.structure import measure
 
 TALKS = {
     "alpha.txt": (
@@ -51,7 +52,9 @@ def seed_folder(root: Path) -> Path:
         raw = score(source, output)
         repaired = repair(source, output)
         final = score(source, repaired.text)
-        reasons = gate_reasons(config.gate, raw, final)
+        reasons = gate_reasons(
+            config.gate, raw, final, measure(source, repaired.text, final.segments)
+        )
         result = AttemptResult(
             step=CascadeStep("gemma3-270m", "structure", "repair"),
             mode="repair",

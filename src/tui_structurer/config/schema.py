@@ -36,7 +36,17 @@ class Gate:
     max_removed_run: int = 8
     """Longest run of consecutive source words the model may drop or rewrite."""
     require_structure: bool = True
-    """Fail outputs that keep every word but add no punctuation or breaks at all."""
+    """Fail outputs that add no punctuation or paragraph breaks at all, and (on texts of
+    40 words or more) outputs whose punctuation is far from what human text has."""
+    min_marks_per_100_words: float = 4.0
+    """Fewest punctuation marks per 100 words (speeches run about 7 to 14)."""
+    max_marks_per_100_words: float = 25.0
+    """Most punctuation marks per 100 words (a mark after every fourth word is already
+    a lot)."""
+    min_words_per_sentence: float = 4.0
+    """Shortest average sentence: below this the text is chopped into fragments."""
+    max_words_per_sentence: float = 60.0
+    """Longest average sentence: above this the sentences run on."""
 
 
 @dataclass(frozen=True)

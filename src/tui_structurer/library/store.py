@@ -17,11 +17,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tui_structurer.config import Gate
 from tui_structurer.errors import RunFatal
 from tui_structurer.library.records import AttemptRecord, Status, TranscriptRecord
 from tui_structurer.library.scan import ScannedFile
-from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.pipeline.result import AttemptResult
 from tui_structurer.text.fidelity import Fidelity
 
@@ -370,13 +368,18 @@ class Library:
         return cursor.lastrowid
 
     def add_edit(
-        self, transcript_id: int, content_hash: str, text: str, scored: Fidelity, gate: Gate
+        self,
+        transcript_id: int,
+        content_hash: str,
+        text: str,
+        scored: Fidelity,
+        reasons: tuple[str, ...],
     ) -> int:
         """Record a reviewer's own text as an edit (not a model attempt); returns its id.
 
-        It is scored and gated like an attempt so the review shows what it changed.
+        ``scored`` and ``reasons`` are its fidelity and gate verdict, so the review shows
+        what it changed like for any attempt.
         """
-        reasons = gate_reasons(gate, scored, scored)
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO attempts (transcript_id, content_hash, kind, model, prompt, mode, "

@@ -19,7 +19,7 @@ from tui_structurer.pipeline.events import (
 from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.pipeline.result import AttemptResult, AttemptStats
 from tui_structurer.strict import StrictChunk, strict_chunks
-from tui_structurer.text import chunking, fidelity
+from tui_structurer.text import chunking, fidelity, structure
 from tui_structurer.text.prompts import RenderedPrompt, render
 from tui_structurer.text.repair import repair
 from tui_structurer.text.words import ends_sentence, word_keys
@@ -141,7 +141,8 @@ class _Attempt:
         final_output = stitch(progress.final_parts)
         raw_fidelity = fidelity.score(text, raw_output)
         final_fidelity = raw_fidelity if self.mode == "free" else fidelity.score(text, final_output)
-        reasons = gate_reasons(gate, raw_fidelity, final_fidelity)
+        change = structure.measure(text, final_output, final_fidelity.segments)
+        reasons = gate_reasons(gate, raw_fidelity, final_fidelity, change)
         return AttemptResult(
             step=self.step,
             mode=self.mode,

@@ -21,13 +21,13 @@ from tui_structurer.library.folder import Folder
 from tui_structurer.library.outputs import OutputError
 from tui_structurer.library.watcher import FolderWatcher
 from tui_structurer.pipeline import Pipeline
+from tui_structurer.pipeline.gate import judge_text
 from tui_structurer.processing.events import FileEvent, FileResult, SessionError, SessionEvent
 from tui_structurer.processing.file_job import FileJob, process_file
 from tui_structurer.processing.folder_feed import watch_folder
 from tui_structurer.processing.live import LiveStats
 from tui_structurer.processing.queue import Job, WorkQueue
 from tui_structurer.processing.review import ReviewItem, load_review
-from tui_structurer.text.fidelity import score
 
 RETRY_LATER_S = 5.0
 """Pause before a file that could not be finished (server away) is tried again."""
@@ -207,9 +207,8 @@ class ReviewSession:
         """Keep the reviewer's edit (scored and gated like an attempt) as the candidate."""
         library = self.folder.library
         record = library.get(transcript_id)
-        edit_id = library.add_edit(
-            transcript_id, record.content_hash, edited, score(source, edited), self.config.gate
-        )
+        scored, reasons = judge_text(self.config.gate, source, edited)
+        edit_id = library.add_edit(transcript_id, record.content_hash, edited, scored, reasons)
         library.offer_for_review(transcript_id, edit_id)
         return library.attempt(edit_id)
 

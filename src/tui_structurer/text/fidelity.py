@@ -15,7 +15,6 @@ from rapidfuzz.distance import Indel, Levenshtein
 from tui_structurer.text.words import word_keys
 
 SegmentKind = Literal["equal", "replace", "delete", "insert"]
-_MARKS = ".,?!;:…\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +46,6 @@ class Fidelity:
     longest_removed_run: int
     """Longest run of consecutive source words missing from the output (deleted or
     replaced): summarization shows up here."""
-    structure_added: bool
-    """Whether the output has more punctuation marks or line breaks than the source."""
     segments: tuple[Segment, ...] = field(repr=False)
 
     @property
@@ -59,11 +56,6 @@ class Fidelity:
 def _as_ids(source: list[str], output: list[str]) -> tuple[list[int], list[int]]:
     ids = {word: index for index, word in enumerate(set(source).union(output))}
     return [ids[word] for word in source], [ids[word] for word in output]
-
-
-def count_marks(text: str) -> int:
-    """Punctuation marks and line breaks: the structure a model adds."""
-    return sum(text.count(mark) for mark in _MARKS)
 
 
 def score(source: str, output: str) -> Fidelity:
@@ -110,6 +102,5 @@ def score(source: str, output: str) -> Fidelity:
         removed=removed,
         replaced=replaced,
         longest_removed_run=longest,
-        structure_added=count_marks(output) > count_marks(source),
         segments=tuple(segments),
     )
