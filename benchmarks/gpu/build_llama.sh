@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Build llama-cpp-python's native libraries from a (trimmed) source tarball into DIR:
+#   build_llama.sh SOURCE.tar.gz DIR [extra cmake arguments...]
+# DIR/src is the source tree (its llama_cpp package goes on PYTHONPATH) and DIR/build/bin
+# the libraries (LLAMA_CPP_LIB_PATH). It drives llama-cpp-python's own CMake project, as
+# `pip install` would, but without pip: no wheel is zipped and unzipped (a CUDA libggml is
+# hundreds of MB), and only the `llama` target and what it links are built, not the
+# `common` library the bindings never load. Ninja's build folder is kept, so a build
+# stopped by a time limit resumes where it was when this is run again.
+# Same no-AMX flags as scripts/install.sh, for the same reason.
+set -euo pipefail
+source_tarball=$1
+dir=$2
+shift 2
+
+if [[ ! -d "$dir/src" ]]; then
+    mkdir -p "$dir"
+    tar -xzf "$source_tarball" -C "$dir"
+    mv "$dir"/llama_cpp_python-* "$dir/src"
+    # So that importlib.metadata (`doctor` reports the version) sees an installed package.
+    version=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$dir/src/llama_cpp/__init__.py")
+    mkdir -p "$dir/src/llama_cpp_python-$version.dist-info"
+    printf 'Metadata-Version: 2.1\nName: llama_cpp_python\nVersion: %s\n' "$version" \
+        >"$dir/src/llama_cpp_python-$version.dist-info/METADATA"
+fi
+flags="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+if [[ ! -f "$dir/build/build.ninja" ]]; then
+    CFLAGS="$flags" CXXFLAGS="$flags" cmake -S "$dir/src" -B "$dir/build" -G Ninja \
+        -DCMAKE_BUILD_TYPE=Release -DLLAVA_BUILD=OFF "$@" >"$dir/configure.log"
+fi
+cmake --build "$dir/build" --target llama -j "$(nproc)"
+ls "$dir"/build/bin/lib*.so >/dev/null
