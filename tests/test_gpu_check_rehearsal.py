@@ -5,6 +5,7 @@ end on the CPU build of llama-cpp-python (no compile; the CUDA build is for the 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -13,13 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gguf import GGMLQuantizationType
+from gguf.quants import dequantize
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks" / "gpu"))
-
-import fake_model  # noqa: E402
-from gguf import GGMLQuantizationType  # noqa: E402
-from gguf.quants import dequantize  # noqa: E402
+GPU_CHECK = ROOT / "benchmarks" / "gpu"
+_spec = importlib.util.spec_from_file_location("gpu_fake_model", GPU_CHECK / "fake_model.py")
+assert _spec is not None and _spec.loader is not None
+fake_model = sys.modules["gpu_fake_model"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fake_model)
 
 Q4_K, Q6_K = GGMLQuantizationType.Q4_K, GGMLQuantizationType.Q6_K
 
@@ -75,7 +78,7 @@ def test_cpu_rehearsal_runs_every_step(tmp_path: Path) -> None:
     env = {**os.environ, "GPU_CHECK_WORK": str(tmp_path / "work")}
     out = tmp_path / "out"
     done = subprocess.run(
-        ["bash", str(ROOT / "benchmarks/gpu/check.sh"), "--cpu", "--out", str(out)],
+        ["bash", str(GPU_CHECK / "check.sh"), "--cpu", "--out", str(out)],
         env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]

@@ -5,7 +5,7 @@
 # the libraries (LLAMA_CPP_LIB_PATH). It drives llama-cpp-python's own CMake project, as
 # `pip install` would, but without pip: no wheel is zipped and unzipped (a CUDA libggml is
 # hundreds of MB), and only the `llama` target and what it links are built, not the
-# `common` library the bindings never load. Ninja's build folder is kept, so a build
+# `common` library the bindings never load. The build folder is kept, so a build
 # stopped by a time limit resumes where it was when this is run again.
 # Same no-AMX flags as scripts/install.sh, for the same reason.
 set -euo pipefail
@@ -24,9 +24,12 @@ if [[ ! -d "$dir/src" ]]; then
         >"$dir/src/llama_cpp_python-$version.dist-info/METADATA"
 fi
 flags="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
-if [[ ! -f "$dir/build/build.ninja" ]]; then
-    CFLAGS="$flags" CXXFLAGS="$flags" cmake -S "$dir/src" -B "$dir/build" -G Ninja \
-        -DCMAKE_BUILD_TYPE=Release -DLLAVA_BUILD=OFF "$@" >"$dir/configure.log"
+generator=()
+if [[ ! -f "$dir/build/CMakeCache.txt" ]] && command -v ninja >/dev/null; then
+    generator=(-G Ninja)
 fi
+# Configuring again is quick and makes a configure that was interrupted whole.
+CFLAGS="$flags" CXXFLAGS="$flags" cmake -S "$dir/src" -B "$dir/build" "${generator[@]}" \
+    -DCMAKE_BUILD_TYPE=Release -DLLAVA_BUILD=OFF "$@" >"$dir/configure.log"
 cmake --build "$dir/build" --target llama -j "$(nproc)"
 ls "$dir"/build/bin/lib*.so >/dev/null

@@ -71,5 +71,5 @@ if [[ "${1:-}" == "--build-check" ]]; then
         nice -n 10 benchmarks/gpu/build_llama.sh "$trimmed" "$build"
 fi
 
-du -sh "$carry" "$carry"/* "$carry"/wheels/*
+for item in "$carry"/* "$carry"/wheels/*; do du -sh "$item"; done
 echo "carry folder: $(du -sb "$carry" | cut -f1) bytes (the device tool's limit: 67108864)"
