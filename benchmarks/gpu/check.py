@@ -51,7 +51,7 @@ class Check:
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "gpu-check.json").write_text(json.dumps(self.results, indent=2))
 
-    def python(self, *argv: str, stdin: Any = None) -> Any:
+    def python(self, *argv: str) -> Any:
         """Run one of this folder's scripts; its last output line is its JSON result."""
         timeout = max(1.0, min(STEP_LIMIT_S, self.left() - 15))
         with (self.out / "check.log").open("a") as log:
@@ -77,7 +77,7 @@ class Check:
         try:
             self.results[name] = action()
             status = "ok"
-        except (subprocess.SubprocessError, OSError, ValueError, KeyError) as exc:
+        except (subprocess.SubprocessError, OSError, ValueError, KeyError, IndexError) as exc:
             status = f"failed: {exc}"
         self.results["steps"][name] = {"status": status, "seconds": round(time.time() - began, 1)}
         self.save()

@@ -111,7 +111,11 @@ if [[ $mode == gpu ]]; then
 fi
 
 if [[ -n $writer ]]; then
-    wait "$writer"
+    if ! wait "$writer"; then
+        tail -20 "$out/model.log"
+        echo "writing the model failed; $out/model.log has the rest" >&2
+        exit 1
+    fi
     mv "$work/model.json.part" "$work/model.json"
 fi
 printf '{"build": %s, "model": %s}\n' "$build" "$(cat "$work/model.json")" >"$work/facts.json"
