@@ -113,20 +113,26 @@ class Check:
 
     def reserved(self) -> list[Any]:
         """Hold memory in another process so NVML shows only ``free`` bytes, then size."""
-        runs = []
+        runs: list[Any] = []
+        self.results["sizing_reserved"] = runs  # saved as it grows
         for free, context in RESERVED:
             if self.left() < 60:
                 runs.append({"leave_free_bytes": free, "context": context, "skipped": "time"})
                 continue
-            hold = subprocess.Popen(
-                [sys.executable, str(HERE / "cuda_driver.py"), "hold", str(free)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
+            with (self.out / "check.log").open("a") as log:
+                hold = subprocess.Popen(
+                    [sys.executable, str(HERE / "cuda_driver.py"), "hold", str(free)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    text=True,
+                )
             try:
                 assert hold.stdout is not None
-                held = json.loads(hold.stdout.readline())
+                line = hold.stdout.readline()
+                if not line:
+                    raise ValueError("the memory holder failed; check.log has its error")
+                held = json.loads(line)
                 runs.append({"leave_free_bytes": free, "hold": held, **self.sizing(context)})
             except (subprocess.SubprocessError, ValueError) as exc:
                 runs.append({"leave_free_bytes": free, "context": context, "failed": str(exc)})

@@ -85,7 +85,7 @@ def summarize(results: dict[str, Any]) -> str:
         lines.append(
             f"decode: {speed['single_token_decode_per_s']} tokens/s for one token alone "
             f"(llama_decode), {speed['free']['decode_tokens_per_s']} in free generation; "
-            f"limit {limit.get('tokens_per_s_measured_copy')} at the measured copy rate, "
+            f"limit {limit.get('tokens_per_s_measured_copy', 'n/a')} at the measured copy rate, "
             f"{limit.get('tokens_per_s_datasheet')} at the datasheet's 4.8 TB/s "
             f"({_gb(limit['bytes_read_per_token'])} read per token)"
         )
