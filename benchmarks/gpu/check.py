@@ -20,7 +20,7 @@ from typing import Any
 
 from summary import summarize
 
-from tui_structurer.gpu.gguf_meta import read_model_facts
+from tui_structurer.models.gguf import read_model_facts
 
 HERE = Path(__file__).resolve().parent
 MODEL_NAME = "random-llama"

@@ -80,7 +80,7 @@ else
     tokenizer=$carry/ggml-vocab-llama-bpe.gguf
     transcripts=$repo/examples/eval
     if [[ ! -f $tokenizer ]]; then  # no prepare.sh here (CI): the embedded model's
-        tokenizer=$(python3 -c 'from tui_structurer.model_sources import resolve_gguf
+        tokenizer=$(python3 -c 'from tui_structurer.models.sources import resolve_gguf
 print(resolve_gguf("embedded"))')
     fi
 fi

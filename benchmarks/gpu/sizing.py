@@ -24,17 +24,18 @@ import llama_cpp
 
 from tui_structurer.config import load_config
 from tui_structurer.engines.base import GenerationStats
-from tui_structurer.engines.llama_cpp_engine import N_UBATCH, LlamaCppEngine
-from tui_structurer.gpu.gguf_meta import ModelFacts, read_model_facts
+from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.gpu.offload_plan import (
     CUDA_CONTEXT_BYTES,
     PlanOptions,
     compute_bytes,
     kv_bytes,
 )
+from tui_structurer.gpu.placement import N_UBATCH
 from tui_structurer.gpu.probe import probe_gpus
-from tui_structurer.model_sources import resolve_gguf
-from tui_structurer.prompts import RenderedPrompt
+from tui_structurer.models.gguf import ModelFacts, read_model_facts
+from tui_structurer.models.sources import resolve_gguf
+from tui_structurer.text.prompts import RenderedPrompt
 
 MIB = 2**20
 BUFFER = re.compile(r"(\S+) (model|KV|compute|output) buffer size =\s*([\d.]+) MiB")

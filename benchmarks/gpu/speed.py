@@ -24,8 +24,8 @@ from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.pipeline import Pipeline
 from tui_structurer.strict.block_size import best_size, expected_kept
+from tui_structurer.text.words import word_keys
 from tui_structurer.transcripts import read_transcript
-from tui_structurer.words import word_keys
 
 PROMPT = "structure"
 """One prompt for both modes, so both pay for the same prompt."""
