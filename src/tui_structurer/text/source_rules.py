@@ -1,0 +1,168 @@
+"""What the source itself decides at each gap between its words, before any model.
+
+Strict mode lets a model choose a mark, a paragraph break and the next word's case at
+every gap. Some gaps are not the model's to decide:
+
+- a blank line in the source is a paragraph, and a paragraph ends a sentence
+  (a single line break is only a wrapped line and decides nothing);
+- a speaker label opens a turn: a paragraph before it, a sentence end before that, the
+  label written as it is and the turn starting with a capital; timestamps and tags such
+  as ``[Music]`` are written as they are and take no mark of their own;
+- where the source is already punctuated (a stretch with at least
+  ``punctuated_per_100_words`` marks per 100 words), its own marks and capitals stay,
+  and only paragraph breaks at its sentence ends are left to choose.
+
+Gap *i* is the gap before word *i*; gap *n* follows the last word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tui_structurer.text.markers import Marker, MarkerKind, find_markers
+from tui_structurer.text.structure import trailing_mark
+from tui_structurer.text.words import Token, tokenize
+
+SENTENCE_ENDS = (".", "?", "!")
+WINDOW_WORDS = 25
+"""Words either side of a gap that decide whether its stretch is punctuated."""
+PUNCTUATED_SHARE = 0.9
+"""Share of gaps in punctuated stretches above which a file counts as punctuated."""
+
+
+class Paragraph(StrEnum):
+    FREE = "free"
+    NEVER = "never"
+    ALWAYS = "always"
+
+
+class Case(StrEnum):
+    FREE = "free"
+    KEEP = "keep"
+    """The word is written as the source has it."""
+    CAPITAL = "capital"
+    """The word starts a sentence: its first letter is a capital."""
+
+
+@dataclass(frozen=True, slots=True)
+class GapRule:
+    """What may be chosen at one gap."""
+
+    marks: tuple[str, ...] | None = None
+    """The marks allowed after the previous word ("" is none); ``None``: any."""
+    paragraph: Paragraph = Paragraph.FREE
+    case: Case = Case.FREE
+    """How the word after the gap is spelled."""
+
+    @property
+    def free(self) -> bool:
+        return self == FREE
+
+
+FREE = GapRule()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRules:
+    """The rules of every gap of a text, and how punctuated its source was."""
+
+    gaps: tuple[GapRule, ...]
+    """``len(words) + 1`` rules."""
+    marks_per_100_words: float
+    punctuated_share: float
+    """Share of the gaps that lie in stretches the source already punctuated."""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def already_punctuated(self) -> bool:
+        return self.punctuated_share >= PUNCTUATED_SHARE
+
+
+def _punctuated(marks: list[bool], threshold: float) -> list[bool]:
+    """For each word, whether the window around it has ``threshold`` marks per 100."""
+    prefix = [0]
+    for has in marks:
+        prefix.append(prefix[-1] + has)
+    n = len(marks)
+    result = []
+    for i in range(n):
+        lo, hi = max(0, i - WINDOW_WORDS), min(n, i + WINDOW_WORDS + 1)
+        result.append(100.0 * (prefix[hi] - prefix[lo]) / (hi - lo) >= threshold)
+    return result
+
+
+def source_rules(
+    text: str, keep_punctuation: bool = True, punctuated_per_100_words: float = 4.0
+) -> SourceRules:
+    """The rules for ``text``'s gaps (see the module docstring)."""
+    tokens = tokenize(text)
+    n = len(tokens)
+    gaps = [FREE] * (n + 1)
+    marks = [trailing_mark(t.text) for t in tokens]
+    markers = find_markers(tokens)
+    in_marker = {i for m in markers for i in range(m.start, m.end)}
+    has_mark = [bool(m) and i not in in_marker for i, m in enumerate(marks)]
+    punctuated = _punctuated(has_mark, punctuated_per_100_words) if n else []
+    if keep_punctuation:
+        _keep_source_marks(tokens, marks, punctuated, gaps)
+    _keep_paragraphs(tokens, marks, gaps)
+    _keep_markers(tokens, marks, markers, gaps)
+    share = sum(punctuated) / n if n else 0.0
+    density = 100.0 * sum(has_mark) / n if n else 0.0
+    return SourceRules(tuple(gaps), density, share)
+
+
+def _sentence_end(mark: str) -> tuple[str, ...]:
+    """The marks allowed where a sentence must end: the source's own, if it is one."""
+    return (mark,) if mark in SENTENCE_ENDS else SENTENCE_ENDS
+
+
+def _keep_source_marks(
+    tokens: list[Token], marks: list[str], punctuated: list[bool], gaps: list[GapRule]
+) -> None:
+    for i in range(1, len(tokens) + 1):
+        if not punctuated[i - 1]:
+            continue
+        mark = marks[i - 1]
+        if i == len(tokens):
+            gaps[i] = GapRule(_sentence_end(mark))
+            continue
+        paragraph = Paragraph.FREE if mark in SENTENCE_ENDS else Paragraph.NEVER
+        gaps[i] = GapRule((mark,), paragraph, Case.KEEP)
+    if tokens and punctuated[0]:
+        gaps[0] = GapRule(None, Paragraph.FREE, Case.KEEP)
+
+
+def _keep_paragraphs(tokens: list[Token], marks: list[str], gaps: list[GapRule]) -> None:
+    for i in range(1, len(tokens)):
+        if tokens[i].breaks_before >= 2:
+            case = Case.KEEP if gaps[i].case == Case.KEEP else Case.CAPITAL
+            gaps[i] = GapRule(_sentence_end(marks[i - 1]), Paragraph.ALWAYS, case)
+
+
+def _keep_markers(
+    tokens: list[Token], marks: list[str], markers: list[Marker], gaps: list[GapRule]
+) -> None:
+    n = len(tokens)
+    line_time_end = -1  # where a timestamp that opens a line ends
+    for marker in markers:
+        s, e = marker.start, marker.end
+        opens_line = s == 0 or tokens[s].breaks_before > 0
+        label = marker.kind == MarkerKind.LABEL
+        if s == line_time_end:  # "[00:01:05] Maria:": the label follows its line's time
+            gaps[s] = GapRule((marks[s - 1],), Paragraph.NEVER, Case.KEEP)
+        elif s > 0 and (opens_line or label):  # a new line or turn: the sentence ends
+            gaps[s] = GapRule(_sentence_end(marks[s - 1]), Paragraph.ALWAYS, Case.KEEP)
+        elif s > 0:  # a time or tag inside a line
+            gaps[s] = GapRule(gaps[s].marks, Paragraph.NEVER, Case.KEEP)
+        else:
+            gaps[s] = GapRule(gaps[s].marks, gaps[s].paragraph, Case.KEEP)
+        for i in range(s + 1, e):
+            gaps[i] = GapRule((marks[i - 1],), Paragraph.NEVER, Case.KEEP)
+        line_time_end = e if marker.kind == MarkerKind.TIME and opens_line else -1
+        if e < n:
+            starts = label or opens_line  # a turn or a line begins a sentence
+            gaps[e] = GapRule(
+                (marks[e - 1],), Paragraph.NEVER, Case.CAPITAL if starts else Case.FREE
+            )
