@@ -26,6 +26,7 @@ from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.text.fidelity import score
 from tui_structurer.text.words import word_keys
 
+RUSSIAN = "так вот мы стояли на пристани целый час и паром всё не приходил а потом пошёл дождь"
 LENIENT = "[gate]\nmin_likeness = 0.0\nmax_removed_run = 100000\nrequire_structure = false\n"
 TALKS = [
     "so the ferry was late again and we stood on the pier for an hour",
@@ -198,7 +199,9 @@ def test_bad_files_each_get_a_reason_and_the_batch_goes_on(
     (root / "blank.txt").write_bytes(b"   \n\n")
     (root / "binary.txt").write_bytes(os.urandom(4096))
     (root / "latin1.txt").write_bytes("caf\xe9 talk about cr\xe8me br\xfbl\xe9e".encode("latin-1"))
+    (root / "cyrillic.txt").write_bytes(RUSSIAN.encode("cp1251"))
     (root / "utf16.txt").write_bytes("a short talk in utf sixteen".encode("utf-16"))
+    (root / "utf16-no-bom.txt").write_bytes("a short talk in utf sixteen".encode("utf-16-le"))
     (root / "folder.txt").mkdir()
     with (root / "huge.txt").open("wb") as handle:
         handle.truncate(100_000_000)
@@ -208,13 +211,20 @@ def test_bad_files_each_get_a_reason_and_the_batch_goes_on(
     assert files["blank.txt"]["reason"] == "empty file"
     assert files["binary.txt"]["reason"] == "looks like a binary file, not text"
     assert files["huge.txt"]["reason"].startswith("too large: 100.0 MB")
-    for good in ("talk-0.txt", "latin1.txt", "utf16.txt"):
+    assert files["latin1.txt"]["reason"].startswith("not UTF-8, and its encoding is uncertain")
+    for good in ("talk-0.txt", "cyrillic.txt", "utf16.txt", "utf16-no-bom.txt"):
         assert files[good]["status"] == "review"
     assert "folder.txt" not in files
-    opened = Folder(root, Path("structured"), read_only=True)
-    latin = opened.library.get_by_path("latin1.txt")
-    assert latin is not None and "Windows-1252" in latin.warnings[0]
-    opened.close()
+    assert main(["status", str(root), "--json"]) == 0
+    shown = {f["path"]: f for f in json.loads(capsys.readouterr().out)["files"]}
+    assert shown["cyrillic.txt"]["warnings"] == [
+        "not UTF-8; read as Windows-1251: check that the text reads right"
+    ]
+    assert shown["utf16-no-bom.txt"]["warnings"] == ["no byte-order mark; read as UTF-16-LE"]
+    assert shown["talk-0.txt"]["warnings"] == []
+    assert main(["status", str(root)]) == 0
+    text = capsys.readouterr().out
+    assert "cyrillic.txt\n    warning: not UTF-8; read as Windows-1251" in text
 
 
 def test_a_file_that_is_not_a_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
