@@ -147,18 +147,21 @@ def test_directory_and_missing_and_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "dir.txt").mkdir()
-    with pytest.raises(TranscriptError, match="directory"):
+    with pytest.raises(TranscriptError, match=r"not a regular file \(a folder\)"):
         read_transcript(tmp_path / "dir.txt", LIMIT)
     with pytest.raises(TranscriptError, match="no longer exists"):
         read_transcript(tmp_path / "gone.txt", LIMIT)
     locked = write(tmp_path, "locked.txt", TEXT)
     locked.chmod(0)
-    if os.access(locked, os.R_OK):  # root ignores modes: refuse the read as the OS would
+    if os.access(locked, os.R_OK):  # root ignores modes: refuse the open as the OS would
+        real_open = os.open
 
-        def refuse(self: Path) -> bytes:
-            raise PermissionError(13, "Permission denied", str(self))
+        def refuse(path: str | Path, flags: int, *args: object, **kwargs: object) -> int:
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(TranscriptError, match="permission denied"):
         read_transcript(locked, LIMIT)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tui_structurer import paths
@@ -10,6 +11,8 @@ from tui_structurer.library.outputs import output_path, remove_stale_temps, writ
 from tui_structurer.library.records import Status
 from tui_structurer.library.scan import scan
 from tui_structurer.library.store import Library
+from tui_structurer.transcripts import Transcript, read_source
+from tui_structurer.transcripts.source_file import hash_fd, open_inside
 
 
 class FolderError(Exception):
@@ -52,6 +55,25 @@ class Folder:
 
     def source(self, relative: str) -> Path:
         return self.root / relative
+
+    def read_source(self, relative: str, max_bytes: int) -> Transcript:
+        """Read the transcript ``relative`` as it is at this moment: only a regular file
+        inside the folder, links not followed out of it (:class:`TranscriptError` with
+        the reason otherwise)."""
+        return read_source(self.root, relative, max_bytes)
+
+    def source_hash(self, relative: str) -> str:
+        """The sha256 of the source as it is now, opened as :meth:`read_source` does.
+
+        Raises :class:`FileNotFoundError` when it is gone and
+        :class:`~tui_structurer.transcripts.source_file.SourceError` (an ``OSError``)
+        when it is no longer a regular file inside the folder.
+        """
+        fd = open_inside(self.root, relative)
+        try:
+            return hash_fd(fd)
+        finally:
+            os.close(fd)
 
     def output_for(self, relative: str) -> Path:
         return output_path(self.out_dir, relative)

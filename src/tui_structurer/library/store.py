@@ -211,7 +211,9 @@ class Library:
                 row = db.execute(
                     "SELECT id, content_hash FROM transcripts WHERE path = ?", (file.path,)
                 ).fetchone()
-                if row is None:
+                if file.problem is not None:
+                    self._record_problem(db, file, row, now)
+                elif row is None:
                     db.execute(
                         "INSERT INTO transcripts (path, content_hash, size, mtime_ns, status, "
                         "updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
@@ -232,6 +234,26 @@ class Library:
                         "WHERE id = ?",
                         (file.size, file.mtime_ns, row["id"]),
                     )
+
+    def _record_problem(
+        self, db: sqlite3.Connection, file: ScannedFile, row: sqlite3.Row | None, now: float
+    ) -> None:
+        """A name that is no readable transcript fails with the reason. It has no content,
+        so a readable file back under that name counts as changed and is processed anew;
+        decided work and a file being processed are left as they are."""
+        if row is None:
+            db.execute(
+                "INSERT INTO transcripts (path, content_hash, size, mtime_ns, status, reason, "
+                "updated_at) VALUES (?, '', 0, 0, 'failed', ?, ?)",
+                (file.path, file.problem, now),
+            )
+        else:
+            db.execute(
+                "UPDATE transcripts SET content_hash = '', size = 0, mtime_ns = 0, "
+                "status = 'failed', reason = ?, updated_at = ? WHERE id = ? AND status IN "
+                "('pending', 'review', 'failed', 'missing')",
+                (file.problem, now, row["id"]),
+            )
 
     def rename(self, old_path: str, new_path: str) -> bool:
         """A moved or renamed source keeps its state; False if ``old_path`` is unknown or
