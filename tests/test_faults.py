@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import random
@@ -14,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from mounts import fill, set_read_only, tmpfs
 from tui_structurer.cli.main import main
 from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
+from tui_structurer.library.output_names import MARKER_NAME, TEMP_NAME
 from tui_structurer.library.outputs import OutputError
 from tui_structurer.library.scan import file_hash
 from tui_structurer.pipeline import Pipeline
@@ -94,8 +95,8 @@ def check_consistent(folder: Path) -> None:
     out_dir = folder / "structured"
     if out_dir.exists():
         stray = [p for p in out_dir.iterdir() if not p.name.endswith(".md")]
-        # a killed writer may leave one hidden temp file; the next open removes it
-        assert all(p.name.startswith(".") and p.name.endswith(".tmp") for p in stray)
+        # a killed writer may leave one temp file of its own; the next open removes it
+        assert all(TEMP_NAME.fullmatch(p.name) or p.name == MARKER_NAME for p in stray)
 
 
 def seeded_review(tmp_path: Path) -> tuple[Folder, int]:
@@ -108,37 +109,37 @@ def seeded_review(tmp_path: Path) -> tuple[Folder, int]:
     return folder, record.id
 
 
-@pytest.mark.parametrize(
-    ("code", "words"), [(errno.ENOSPC, "No space left"), (errno.EROFS, "Read-only file system")]
-)
-def test_full_or_read_only_disk_on_accept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str
-) -> None:
-    """The OS error is injected at the write (this machine's disk is neither full nor
-    read-only for root); everything around it is the real code and file system."""
+def test_full_disk_on_accept(tmp_path: Path) -> None:
+    """The output folder is a real 1 MB file system, filled up."""
     folder, transcript_id = seeded_review(tmp_path)
-    real_fdopen = os.fdopen
-
-    def failing_fdopen(fd: int, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        handle = real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
-
-        def write(_data: bytes) -> int:
-            raise OSError(code, os.strerror(code))
-
-        handle.write = write
-        return handle
-
-    monkeypatch.setattr(os, "fdopen", failing_fdopen)
-    with pytest.raises(OutputError, match=words):
-        folder.accept(transcript_id)
-    assert folder.library.get(transcript_id).status == Status.REVIEW
-    assert folder.library.decisions(transcript_id) == []
     out_dir = folder.root / "structured"
-    assert not out_dir.exists() or list(out_dir.iterdir()) == []
-    monkeypatch.setattr(os, "fdopen", real_fdopen)  # space is back
-    target = folder.accept(transcript_id)
-    assert target.read_text().startswith("So the question")
-    assert folder.library.get(transcript_id).status == Status.ACCEPTED
+    with tmpfs(out_dir):
+        filler = fill(out_dir)
+        with pytest.raises(OutputError, match="No space left"):
+            folder.accept(transcript_id)
+        assert folder.library.get(transcript_id).status == Status.REVIEW
+        assert folder.library.decisions(transcript_id) == []
+        assert sorted(p.name for p in out_dir.iterdir()) == [MARKER_NAME, "filler.bin"]
+        filler.unlink()  # space is back
+        target = folder.accept(transcript_id)
+        assert target.read_text().startswith("So the question")
+        assert folder.library.get(transcript_id).status == Status.ACCEPTED
+    folder.close()
+
+
+def test_read_only_output_folder_on_accept(tmp_path: Path) -> None:
+    """The output folder is a real file system, mounted read-only."""
+    folder, transcript_id = seeded_review(tmp_path)
+    out_dir = folder.root / "structured"
+    with tmpfs(out_dir):
+        set_read_only(out_dir, True)
+        with pytest.raises(OutputError, match="choose a writable output folder with --out"):
+            folder.accept(transcript_id)
+        assert folder.output_problem() is not None
+        assert folder.library.get(transcript_id).status == Status.REVIEW
+        set_read_only(out_dir, False)
+        assert folder.output_problem() is None
+        assert folder.accept(transcript_id).is_file()
     folder.close()
 
 

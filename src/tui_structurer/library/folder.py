@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from tui_structurer import paths
 from tui_structurer.library.folder_lock import FolderLock
-from tui_structurer.library.outputs import output_path, remove_stale_temps, write_atomic
-from tui_structurer.library.records import Status
+from tui_structurer.library.output_names import output_name, remove_stale_temps
+from tui_structurer.library.outputs import (
+    ForeignOutputError,
+    OutputError,
+    OutputFolder,
+    PlacementError,
+    mark,
+    output_hash,
+    write_output,
+)
+from tui_structurer.library.records import Status, TranscriptRecord
 from tui_structurer.library.scan import scan
 from tui_structurer.library.store import Library
 from tui_structurer.transcripts import Transcript, read_source
@@ -19,32 +29,92 @@ class FolderError(Exception):
     """The folder cannot be opened."""
 
 
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK | os.X_OK)
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _choose_state_dir(root: Path) -> tuple[Path, str | None]:
+    """The folder's own state folder when it can be written; otherwise one in the user's
+    state folder, with a note that says so."""
+    own = paths.state_dir(root)
+    if _writable(own if own.is_dir() else root):
+        return own, None
+    elsewhere = paths.state_dir_elsewhere(root)
+    unused = f" ({own} cannot be written and is not used)" if own.is_dir() else ""
+    return elsewhere, f"{root} cannot be written: its state is kept in {elsewhere}{unused}"
+
+
+def output_bytes(text: str) -> bytes:
+    """A candidate's text exactly as accepting writes it."""
+    return (text.rstrip("\n") + "\n").encode("utf-8")
+
+
 class Folder:
     """Everything about one transcript folder. Originals are only ever read."""
 
     def __init__(self, root: Path, out_dir: Path, read_only: bool = False):
         """Open ``root`` for work, or with ``read_only`` just to look at its state.
 
-        Working takes the folder's lock (a second process is refused) and returns files
-        a crash left ``running`` to ``pending``; looking changes nothing.
+        ``out_dir`` is absolute or relative to ``root``; one that could put an output on
+        a source or go through a link is refused (:class:`FolderError`), as is a damaged
+        state store (:class:`~tui_structurer.library.StoreError`). Working takes the
+        folder's lock (a second process is refused), returns files a crash left
+        ``running`` to ``pending``, removes the tool's own stale temporary files and
+        records acceptances a crash interrupted (:attr:`reconciled`); looking changes
+        nothing.
         """
         if not root.is_dir():
             raise FolderError(f"{root} is not a folder")
         self.root = root.resolve()
-        self.out_dir = out_dir if out_dir.is_absolute() else self.root / out_dir
-        self.state_dir = paths.state_dir(self.root)
+        try:
+            self._outputs = OutputFolder.place(self.root, out_dir)
+        except PlacementError as exc:
+            raise FolderError(str(exc)) from exc
+        self.out_dir = self._outputs.path
+        self.state_dir, self.state_note = _choose_state_dir(self.root)
+        """``state_note`` says where the state is when it is not in the folder."""
         self.read_only = read_only
+        self.reconciled: tuple[str, ...] = ()
+        """Transcripts found accepted on opening: their output was written completely
+        but the process was stopped before it recorded the decision."""
         self._lock = FolderLock(self.state_dir)
         if not read_only:
             self._lock.acquire()
         try:
-            self.library = Library.for_folder(self.state_dir)
+            self.library = Library.for_folder(self.state_dir, keep_backup=not read_only)
             if not read_only:
                 self.library.recover()
+                self._refuse_output_folder_over_transcripts()
                 remove_stale_temps(self.out_dir)
+                mark(self._outputs)
+                self.reconciled = self.reconcile()
         except BaseException:
+            if hasattr(self, "library"):
+                self.library.close()
             self._lock.release()
             raise
+
+    def _refuse_output_folder_over_transcripts(self) -> None:
+        if self._outputs.base != self.root:
+            return
+        prefix = "/".join(self._outputs.below) + "/"
+        hidden = [
+            r.path
+            for r in self.library.transcripts()
+            if r.path.startswith(prefix) and r.status != Status.MISSING
+        ]
+        if hidden:
+            raise FolderError(
+                f"the output folder {self.out_dir} holds {len(hidden)} transcript(s) of this "
+                f"folder (such as {hidden[0]}): outputs there would hide them. Choose another "
+                "output folder with --out"
+            )
 
     def refresh(self) -> None:
         """Scan the folder and bring the store up to date with what is on disk."""
@@ -52,6 +122,8 @@ class Folder:
             return
         found = scan(self.root, [self.state_dir, self.out_dir], self.library.known_files())
         self.library.sync(found)
+
+    # -- sources -----------------------------------------------------------------------
 
     def source(self, relative: str) -> Path:
         return self.root / relative
@@ -75,23 +147,73 @@ class Folder:
         finally:
             os.close(fd)
 
+    # -- outputs -----------------------------------------------------------------------
+
     def output_for(self, relative: str) -> Path:
-        return output_path(self.out_dir, relative)
+        """Where the output of the source ``relative`` goes (see :func:`output_name`)."""
+        return self.out_dir / output_name(relative)
 
-    def accept(self, transcript_id: int) -> Path:
-        """Write the candidate to the output folder, then record the decision.
+    def output_problem(self) -> str | None:
+        """Why outputs cannot be written to the output folder, or None."""
+        where = _nearest_existing(self.out_dir)
+        if not where.is_dir() or _writable(where):
+            return None  # a file in the way: writing says exactly what is wrong
+        return (
+            f"outputs cannot be written to {self.out_dir} ({where} is not writable): "
+            "choose a writable output folder with --out DIR"
+        )
 
-        The file is written first: if the process dies in between, the transcript is
-        still ``review`` and accepting again rewrites the same text.
-        """
-        record = self.library.get(transcript_id)
+    def _candidate_bytes(self, record: TranscriptRecord) -> bytes:
         if record.candidate_attempt is None:
             raise ValueError(f"{record.path} has no output to accept yet")
-        text = self.library.attempt(record.candidate_attempt).final_output
+        return output_bytes(self.library.attempt(record.candidate_attempt).final_output)
+
+    def accept(self, transcript_id: int, replace_foreign: bool = False) -> Path:
+        """Write the candidate to the output folder, then record the decision.
+
+        A file already at the output's place is replaced only if it is this
+        transcript's own earlier output or already holds this text; anything else (a
+        hand-edited output, another program's file, another transcript's output) raises
+        :class:`ForeignOutputError` and is left as it is, unless ``replace_foreign`` (the
+        person said to replace it). Any other failure is an :class:`OutputError`.
+
+        The file is written first: if the process dies in between, the transcript is
+        still ``review`` and the next open finds it accepted (:meth:`reconcile`).
+        """
+        record = self.library.get(transcript_id)
+        data = self._candidate_bytes(record)
+        digest = hashlib.sha256(data).hexdigest()
         target = self.output_for(record.path)
-        digest = write_atomic(target, text.rstrip("\n") + "\n")
+        problem = self.output_problem()
+        if problem:
+            raise OutputError(problem)
+
+        def approve(existing: str) -> None:
+            if replace_foreign or existing == digest:
+                return
+            owners = self.library.output_owners(existing)
+            if record.path not in owners:
+                raise ForeignOutputError(target, owners[0] if owners else None)
+
+        write_output(self._outputs, output_name(record.path), data, approve)
         self.library.record_decision(transcript_id, Status.ACCEPTED, str(target), digest)
         return target
+
+    def reconcile(self) -> tuple[str, ...]:
+        """Record the acceptances a kill interrupted: every transcript in review whose
+        output on disk is exactly its candidate as :meth:`accept` writes it."""
+        found = []
+        for record in self.library.transcripts(Status.REVIEW):
+            if record.candidate_attempt is None:
+                continue
+            on_disk = output_hash(self._outputs, output_name(record.path))
+            if on_disk is None:
+                continue
+            if hashlib.sha256(self._candidate_bytes(record)).hexdigest() == on_disk:
+                target = str(self.output_for(record.path))
+                self.library.record_decision(record.id, Status.ACCEPTED, target, on_disk)
+                found.append(record.path)
+        return tuple(found)
 
     def reject(self, transcript_id: int) -> None:
         self.library.record_decision(transcript_id, Status.REJECTED)

@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui_structurer import paths
+from tui_structurer.config import Settings
+from tui_structurer.library.output_names import MARKER_NAME
 from tui_structurer.text.display import printable_path
 from tui_structurer.transcripts import SUPPORTED_SUFFIXES
 from tui_structurer.transcripts.source_file import (
@@ -16,6 +19,7 @@ from tui_structurer.transcripts.source_file import (
 )
 
 IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".swp", "~")
+DEFAULT_OUTPUT_DIR = Settings.output_dir
 UNDECODABLE_NAME = "the file name is not valid UTF-8: rename the file to use it"
 
 
@@ -39,6 +43,20 @@ def file_hash(path: Path) -> str:
         return hash_fd(fd)
     finally:
         os.close(fd)
+
+
+def is_output_folder(path: Path, root: Path) -> bool:
+    """Whether the folder ``path`` holds another tui-structurer folder's outputs: it has
+    the marker every output folder gets, or it is the default output folder next to a
+    sub-folder's state (outputs written before markers existed)."""
+    if (path / MARKER_NAME).exists():
+        return True
+    parent = path.parent
+    return (
+        path.name == DEFAULT_OUTPUT_DIR
+        and parent != root
+        and (parent / paths.STATE_DIR_NAME).is_dir()
+    )
 
 
 def is_candidate_name(name: str) -> bool:
@@ -88,7 +106,8 @@ def scan(
     excluded: list[Path],
     known: dict[str, tuple[int, int, str]] | None = None,
 ) -> list[ScannedFile]:
-    """Every transcript under ``folder``, skipping ``excluded`` folders (state, output).
+    """Every transcript under ``folder``, skipping ``excluded`` folders (state, output)
+    and the output folders of tui-structurer folders inside it.
 
     ``known`` maps paths to ``(size, mtime_ns, hash)`` from the store: an unchanged file
     is not read again, so reopening a folder of thousands of talks stays quick. Only
@@ -102,7 +121,11 @@ def scan(
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         here = Path(dirpath)
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and os.path.realpath(here / d) not in skip
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and os.path.realpath(here / d) not in skip
+            and not is_output_folder(here / d, root)
         )
         for name in sorted(filenames):
             if is_candidate_name(name):

@@ -3,7 +3,8 @@
 A new or changed file is handed on only once it is *stable*: its size and mtime did not
 change for the quiet period and it can be read, so a file still being copied is never
 processed half-written. Hidden and temporary names are ignored until they are renamed to
-a real one; the state and output folders are never watched as input.
+a real one; the state and output folders (this folder's and those of tui-structurer
+folders inside it) are never watched as input.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from tui_structurer.library.scan import is_candidate_name
+from tui_structurer.library.scan import is_candidate_name, is_output_folder
 from tui_structurer.transcripts.source_file import SourceError, open_regular
 
 DEFAULT_QUIET_S = 2.0
@@ -90,6 +91,9 @@ class FolderWatcher(FileSystemEventHandler):
             return None
         if any(part.startswith(".") for part in relative.parts):
             return None
+        for depth in range(len(relative.parts), 0, -1):
+            if is_output_folder(self.root.joinpath(*relative.parts[:depth]), self.root):
+                return None
         return relative.as_posix()
 
     def _track(self, relative: str) -> None:
