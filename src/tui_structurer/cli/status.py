@@ -16,6 +16,18 @@ from tui_structurer.processing.file_job import FileResult
 from tui_structurer.text.display import printable_path
 
 
+def folder_notes(folder: Folder) -> list[str]:
+    """What a user should know about where things are: state kept elsewhere, an output
+    folder that cannot be written, acceptances recorded on opening."""
+    notes = [note for note in (folder.state_note, folder.output_problem()) if note]
+    if folder.reconciled:
+        notes.append(
+            f"recorded as accepted on opening ({len(folder.reconciled)}): their outputs had "
+            f"been written when the last run was stopped: {', '.join(folder.reconciled)}"
+        )
+    return notes
+
+
 def command(args: argparse.Namespace, config: Config) -> int:
     try:
         folder = open_folder(config, args.folder, None)
@@ -24,6 +36,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
         folder = Folder(args.folder, Path(config.settings.output_dir), read_only=True)
     try:
         records = folder.library.transcripts()
+        notes = folder_notes(folder)
     finally:
         folder.close()
     results = [
@@ -33,11 +46,13 @@ def command(args: argparse.Namespace, config: Config) -> int:
     summary = summarize(results, config.gate)
     counts = {str(s): sum(1 for r in records if r.status == s) for s in Status}
     if args.json:
-        report = {**summary.as_dict(), "counts": counts}
+        report = {**summary.as_dict(), "counts": counts, "notes": notes}
         for entry, record in zip(report["files"], records, strict=True):
             entry["warnings"] = list(record.warnings)
         print(json.dumps(report, indent=2))
         return EXIT_OK
+    for note in notes:
+        print(f"note: {printable_path(note)}")
     print("  ".join(f"{name}: {count}" for name, count in counts.items()))
     for r in records:
         likeness = "     " if r.likeness is None else f"{r.likeness:.3f}"
