@@ -243,6 +243,7 @@ def test_an_accept_killed_before_it_was_recorded_is_recorded_on_open(tmp_path: P
     assert written.read_text() == OUTPUT + "\n"
     reopened = Folder(folder.root, Path("structured"))
     assert reopened.reconciled == ("talk.txt",)
+    assert "were written when the last run was stopped: talk.txt" in reopened.notes()[0]
     assert reopened.library.get(transcript).status == Status.ACCEPTED
     decision = reopened.library.decisions(transcript)[-1]
     assert decision["output_path"] == str(written)

@@ -97,6 +97,10 @@ def test_a_missing_store_with_its_copy_there_is_refused(tmp_path: Path) -> None:
     # moving the whole state folder aside is how to start over
     paths.state_dir(root).rename(root / "old-state")
     fresh = Folder(root, Path("structured"))
+    assert fresh.notes() == [
+        f"a new state store was started, but {root / 'structured'} already holds 1 file(s); "
+        "they are kept, and none is replaced without asking"
+    ]
     fresh.refresh()
     assert {r.status for r in fresh.library.transcripts()} == {Status.PENDING}
     fresh.close()

@@ -16,18 +16,6 @@ from tui_structurer.processing.file_job import FileResult
 from tui_structurer.text.display import printable_path
 
 
-def folder_notes(folder: Folder) -> list[str]:
-    """What a user should know about where things are: state kept elsewhere, an output
-    folder that cannot be written, acceptances recorded on opening."""
-    notes = [note for note in (folder.state_note, folder.output_problem()) if note]
-    if folder.reconciled:
-        notes.append(
-            f"recorded as accepted on opening ({len(folder.reconciled)}): their outputs had "
-            f"been written when the last run was stopped: {', '.join(folder.reconciled)}"
-        )
-    return notes
-
-
 def command(args: argparse.Namespace, config: Config) -> int:
     try:
         folder = open_folder(config, args.folder, None)
@@ -36,7 +24,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
         folder = Folder(args.folder, Path(config.settings.output_dir), read_only=True)
     try:
         records = folder.library.transcripts()
-        notes = folder_notes(folder)
+        notes = folder.notes()
     finally:
         folder.close()
     results = [

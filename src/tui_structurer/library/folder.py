@@ -50,6 +50,15 @@ def _choose_state_dir(root: Path) -> tuple[Path, str | None]:
     return elsewhere, f"{root} cannot be written: its state is kept in {elsewhere}{unused}"
 
 
+def _count_files(folder: Path) -> int:
+    """Visible files under ``folder`` (where outputs are), links not followed."""
+    count = 0
+    for _, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        count += sum(1 for name in filenames if not name.startswith("."))
+    return count
+
+
 def output_bytes(text: str) -> bytes:
     """A candidate's text exactly as accepting writes it."""
     return (text.rstrip("\n") + "\n").encode("utf-8")
@@ -83,11 +92,15 @@ class Folder:
         self.reconciled: tuple[str, ...] = ()
         """Transcripts found accepted on opening: their output was written completely
         but the process was stopped before it recorded the decision."""
+        self._found_outputs = 0
+        """Files already in the output folder when a new state store was started."""
         self._lock = FolderLock(self.state_dir)
         if not read_only:
             self._lock.acquire()
         try:
             self.library = Library.for_folder(self.state_dir, keep_backup=not read_only)
+            if self.library.created:
+                self._found_outputs = _count_files(self.out_dir)
             if not read_only:
                 self.library.recover()
                 self._refuse_output_folder_over_transcripts()
@@ -115,6 +128,24 @@ class Folder:
                 f"folder (such as {hidden[0]}): outputs there would hide them. Choose another "
                 "output folder with --out"
             )
+
+    def notes(self) -> list[str]:
+        """What a person should be told on opening, one line each: state kept outside
+        the folder, an output folder that cannot be written, acceptances recorded on
+        opening, a new state store beside outputs from earlier work."""
+        notes = [note for note in (self.state_note, self.output_problem()) if note]
+        if self.reconciled:
+            notes.append(
+                f"recorded as accepted ({len(self.reconciled)}), their outputs were written "
+                f"when the last run was stopped: {', '.join(self.reconciled)}"
+            )
+        if self._found_outputs:
+            notes.append(
+                f"a new state store was started, but {self.out_dir} already holds "
+                f"{self._found_outputs} file(s); they are kept, and none is replaced "
+                "without asking"
+            )
+        return notes
 
     def refresh(self) -> None:
         """Scan the folder and bring the store up to date with what is on disk."""

@@ -109,9 +109,11 @@ def _create(db_path: Path, initialize: Initialize) -> None:
     os.replace(building, db_path)
 
 
-def open_store(db_path: Path, initialize: Initialize) -> sqlite3.Connection:
+def open_store(db_path: Path, initialize: Initialize) -> tuple[sqlite3.Connection, bool]:
     """A connection to the checked store at ``db_path``, made with ``initialize`` when
-    there is none; :class:`StoreError` when it is damaged, empty or went missing."""
+    there is none, and whether it was just made; :class:`StoreError` when it is damaged,
+    empty or went missing."""
+    created = False
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
         if not db_path.exists():
@@ -121,6 +123,7 @@ def open_store(db_path: Path, initialize: Initialize) -> sqlite3.Connection:
                     + _remedies(db_path)
                 )
             _create(db_path, initialize)
+            created = True
         elif db_path.stat().st_size == 0:
             raise damaged(db_path, "it is empty (0 bytes), it was truncated")
         db = connect(db_path)
@@ -140,7 +143,7 @@ def open_store(db_path: Path, initialize: Initialize) -> sqlite3.Connection:
     if problems != ["ok"]:
         db.close()
         raise damaged(db_path, "; ".join(problems))
-    return db
+    return db, created
 
 
 def back_up(db: sqlite3.Connection, db_path: Path) -> None:
