@@ -73,7 +73,7 @@ def test_kill_9_at_random_moments_then_the_run_finishes(tmp_path: Path) -> None:
     opened.close()
     check_consistent(folder)
     outputs = sorted(p.name for p in (folder / "structured").iterdir())
-    assert outputs == [f"talk-{i}.md" for i in range(len(TALKS))]
+    assert outputs == [MARKER_NAME] + [f"talk-{i}.md" for i in range(len(TALKS))]
 
 
 def check_consistent(folder: Path) -> None:

@@ -143,9 +143,11 @@ def _walk(fd: int, names: Sequence[str], where: Path, create: bool) -> tuple[int
 
 
 @contextmanager
-def _opened(folder: OutputFolder, sub: Sequence[str], create: bool) -> Iterator[int | None]:
+def _opened(
+    folder: OutputFolder, sub: Sequence[str], create: bool, marked: bool = True
+) -> Iterator[int | None]:
     """A descriptor of ``folder``/``sub``; None when it does not exist and ``create`` is
-    false. Creating also leaves the marker in the output folder."""
+    false. Creating also leaves the marker in the output folder, if ``marked``."""
     if create:
         folder.base.mkdir(parents=True, exist_ok=True)
     try:
@@ -157,7 +159,7 @@ def _opened(folder: OutputFolder, sub: Sequence[str], create: bool) -> Iterator[
         return
     fd, where = _walk(base, folder.below, folder.base, create)
     if fd is not None:
-        if create:
+        if create and marked:
             _mark(fd)
         fd, where = _walk(fd, sub, where, create)
     try:
@@ -230,10 +232,15 @@ def _new_temp(dir_fd: int) -> tuple[str, int]:
 
 
 def write_output(
-    folder: OutputFolder, relative: str, data: bytes, approve: Callable[[str], None]
+    folder: OutputFolder,
+    relative: str,
+    data: bytes,
+    approve: Callable[[str], None],
+    marked: bool = True,
 ) -> str:
     """Write ``data`` to ``folder``/``relative`` so that it is either fully there or not
-    changed; returns its sha256.
+    changed; returns its sha256. The output folder gets the marker unless not
+    ``marked``.
 
     A file already there is hashed and passed to ``approve``, which raises to keep it.
     The data goes to a temporary file next to the target, is flushed to disk, and
@@ -243,7 +250,7 @@ def write_output(
     target = folder.path / relative
     digest = hashlib.sha256(data).hexdigest()
     try:
-        with _opened(folder, parts[:-1], create=True) as dir_fd:
+        with _opened(folder, parts[:-1], create=True, marked=marked) as dir_fd:
             assert dir_fd is not None
             existing = _existing_hash(dir_fd, parts[-1], target)
             if existing is not None:
@@ -277,5 +284,7 @@ def _replace(dir_fd: int, name: str, data: bytes) -> None:
 
 def write_atomic(path: Path, text: str) -> str:
     """Write ``text`` to ``path`` atomically, replacing what is there (for files that
-    are the tool's own by construction, like ``eval --save``); returns its sha256."""
-    return write_output(OutputFolder(path.parent, ()), path.name, text.encode(), lambda _: None)
+    are the tool's own by construction, like ``eval --save``, which are no accepted
+    outputs and get no marker); returns its sha256."""
+    folder = OutputFolder(path.parent, ())
+    return write_output(folder, path.name, text.encode(), lambda _: None, marked=False)
