@@ -20,6 +20,7 @@ from tui_structurer.library.folder import Folder, FolderError
 from tui_structurer.library.output_names import MARKER_NAME, TEMP_NAME, output_name
 from tui_structurer.library.outputs import ForeignOutputError, OutputError
 from tui_structurer.library.scan import scan
+from tui_structurer.library.watcher import FolderWatcher, WatchCallbacks
 from tui_structurer.pipeline import AttemptResult
 from tui_structurer.text.fidelity import score
 
@@ -174,6 +175,17 @@ def test_an_output_folder_that_is_the_folder_or_above_it_is_refused(
     assert (folder.root / "notes.md").read_text() == SOURCE + "\n"
 
 
+def test_an_output_folder_reached_through_a_link_from_outside_is_checked(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path / "talks", ["talk.txt"])
+    folder.close()
+    (tmp_path / "link").symlink_to(folder.root)
+    with pytest.raises(FolderError, match="is the transcript folder"):
+        Folder(folder.root, tmp_path / "link")
+    reached = Folder(folder.root, tmp_path / "link" / "structured")
+    assert reached.out_dir == folder.root / "structured"
+    reached.close()
+
+
 def test_an_output_folder_over_known_transcripts_is_refused(tmp_path: Path) -> None:
     folder = make_folder(tmp_path / "talks", ["talk.txt", "drafts/one.txt"])
     folder.close()
@@ -284,6 +296,11 @@ def test_a_parent_folder_skips_the_outputs_of_folders_inside_it(tmp_path: Path) 
     found = [f.path for f in scan(parent, [])]
     assert found == ["2021/elsewhere.txt", "2022/old.txt", "2023/talk.txt",
                      "mine/structured/notes.txt"]  # fmt: skip
+    watcher = FolderWatcher(parent, [], WatchCallbacks(print, print, print))
+    for path in found:
+        assert watcher._relative(str(parent / path)) == path
+    for path in ("2023/structured/talk.md", "2022/structured/old.md", "2021-out/elsewhere.md"):
+        assert watcher._relative(str(parent / path)) is None
 
 
 def test_outputs_follow_the_umask_and_the_state_is_private(tmp_path: Path) -> None:

@@ -82,7 +82,9 @@ class OutputFolder:
         ``root`` itself or a folder above it, where an output could land on a source.
         """
         lexical = Path(os.path.normpath(out if out.is_absolute() else root / out))
-        if lexical == root or root in lexical.parents:
+        if not _within(lexical, root) and _within(Path(os.path.realpath(lexical)), root):
+            lexical = Path(os.path.realpath(lexical))  # reached through a link from outside
+        if _within(lexical, root):
             below = lexical.relative_to(root).parts
             for depth in range(1, len(below) + 1):
                 step = root.joinpath(*below[:depth])
@@ -102,6 +104,10 @@ class OutputFolder:
                 "with --out (the default is FOLDER/structured)"
             )
         return placed
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
 def _describe(path: Path) -> str:

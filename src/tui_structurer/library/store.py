@@ -26,6 +26,7 @@ from tui_structurer.library.store_file import (
     back_up,
     damaged,
     is_damage,
+    is_disk_full,
     make_private,
     open_store,
 )
@@ -136,7 +137,7 @@ class Library:
         except sqlite3.Error as exc:
             if is_damage(exc):
                 raise damaged(self.db_path, str(exc)) from exc
-            hint = f" ({DISK_FULL_HINT})" if "full" in str(exc) else ""
+            hint = f" ({DISK_FULL_HINT})" if is_disk_full(exc) else ""
             raise StoreError(
                 f"could not {doing} the state store {self.db_path}: {exc}{hint}"
             ) from exc

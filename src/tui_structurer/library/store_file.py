@@ -56,12 +56,17 @@ def _remedies(db_path: Path) -> str:
     return "\n".join(lines)
 
 
+SQLITE_FULL = 13
 _DAMAGE_CODES = (11, 26)
 """SQLITE_CORRUPT and SQLITE_NOTADB: the file itself is bad (not a lock or a full disk)."""
 
 
 def is_damage(exc: sqlite3.Error) -> bool:
     return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _DAMAGE_CODES
+
+
+def is_disk_full(exc: sqlite3.Error) -> bool:
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == SQLITE_FULL
 
 
 def damaged(db_path: Path, what: str) -> StoreError:
