@@ -119,9 +119,12 @@ def test_a_file_the_tool_did_not_write_is_not_replaced_without_asking(tmp_path: 
     with pytest.raises(ForeignOutputError, match="was not written by tui-structurer"):
         folder.accept(transcript)
     assert first.read_text().endswith("edited by hand.\n")
-    assert folder.library.get(transcript).status == Status.REVIEW
+    kept = folder.library.get(transcript)
+    assert kept.status == Status.REVIEW
+    assert kept.reason is not None and "was not written by tui-structurer" in kept.reason
     assert folder.accept(transcript, replace_foreign=True) == first  # the person said so
     assert first.read_text() == OUTPUT + " And then some.\n"
+    assert folder.library.get(transcript).reason is None
     # its own earlier output is replaced without asking
     (folder.root / "talk.txt").write_text(SOURCE + "\n")
     folder.refresh()

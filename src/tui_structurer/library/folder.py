@@ -206,7 +206,9 @@ class Folder:
         transcript's own earlier output or already holds this text; anything else (a
         hand-edited output, another program's file, another transcript's output) raises
         :class:`ForeignOutputError` and is left as it is, unless ``replace_foreign`` (the
-        person said to replace it). Any other failure is an :class:`OutputError`.
+        person said to replace it). Any other failure is an :class:`OutputError`. Either
+        way the transcript stays where it was, with the reason recorded (``status``
+        shows it) until it is decided.
 
         The file is written first: if the process dies in between, the transcript is
         still ``review`` and the next open finds it accepted (:meth:`reconcile`).
@@ -215,9 +217,6 @@ class Folder:
         data = self._candidate_bytes(record)
         digest = hashlib.sha256(data).hexdigest()
         target = self.output_for(record.path)
-        problem = self.output_problem()
-        if problem:
-            raise OutputError(problem)
 
         def approve(existing: str) -> None:
             if replace_foreign or existing == digest:
@@ -226,7 +225,14 @@ class Folder:
             if record.path not in owners:
                 raise ForeignOutputError(target, owners[0] if owners else None)
 
-        write_output(self._outputs, output_name(record.path), data, approve)
+        try:
+            problem = self.output_problem()
+            if problem:
+                raise OutputError(problem)
+            write_output(self._outputs, output_name(record.path), data, approve)
+        except OutputError as exc:
+            self.library.set_reason(transcript_id, f"could not write the output: {exc}")
+            raise
         self.library.record_decision(transcript_id, Status.ACCEPTED, str(target), digest)
         return target
 

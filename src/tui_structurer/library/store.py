@@ -437,7 +437,8 @@ class Library:
         output_path: str | None = None,
         output_hash: str | None = None,
     ) -> None:
-        """Record accept or reject; the transcript takes that status."""
+        """Record accept or reject; the transcript takes that status (and loses any
+        reason an earlier failed accept left)."""
         with self.transaction() as db:
             row = db.execute(
                 "SELECT candidate_attempt FROM transcripts WHERE id = ?", (transcript_id,)
@@ -448,3 +449,10 @@ class Library:
                 (transcript_id, decision, row[0], output_path, output_hash, time.time()),
             )
             self._set_status(db, transcript_id, decision)
+            db.execute("UPDATE transcripts SET reason = NULL WHERE id = ?", (transcript_id,))
+
+    def set_reason(self, transcript_id: int, reason: str) -> None:
+        """Say why a transcript stays where it is (an accept that was refused) without
+        changing its status; ``status`` shows it."""
+        with self.transaction() as db:
+            db.execute("UPDATE transcripts SET reason = ? WHERE id = ?", (reason, transcript_id))
