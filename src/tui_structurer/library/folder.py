@@ -14,7 +14,6 @@ from tui_structurer.library.outputs import (
     OutputError,
     OutputFolder,
     PlacementError,
-    mark,
     output_hash,
     write_output,
 )
@@ -86,8 +85,8 @@ class Folder:
         except PlacementError as exc:
             raise FolderError(str(exc)) from exc
         self.out_dir = self._outputs.path
+        # state_note says where the state is when it cannot be in the folder
         self.state_dir, self.state_note = _choose_state_dir(self.root)
-        """``state_note`` says where the state is when it is not in the folder."""
         self.read_only = read_only
         self.reconciled: tuple[str, ...] = ()
         """Transcripts found accepted on opening: their output was written completely
@@ -105,7 +104,6 @@ class Folder:
                 self.library.recover()
                 self._refuse_output_folder_over_transcripts()
                 remove_stale_temps(self.out_dir)
-                mark(self._outputs)
                 self.reconciled = self.reconcile()
         except BaseException:
             if hasattr(self, "library"):

@@ -187,14 +187,6 @@ def _mark(dir_fd: int) -> None:
     os.close(fd)
 
 
-def mark(folder: OutputFolder) -> None:
-    """Mark an existing output folder (one written before markers existed); one that
-    cannot be reached is left for writing to report."""
-    with contextlib.suppress(OSError, OutputError), _opened(folder, (), create=False) as fd:
-        if fd is not None:
-            _mark(fd)
-
-
 def _existing_hash(dir_fd: int, name: str, target: Path) -> str | None:
     """The sha256 of the regular file ``name``; None when there is none. A link or any
     other kind of file in its place is refused."""

@@ -96,8 +96,8 @@ class Library:
         Any failure, now or later, is a :class:`StoreError` that says what to do."""
         self.db_path = db_path
         self._lock = threading.RLock()
+        # created: there was no store, and an empty one was made now
         self._db, self.created = open_store(db_path, _initialize)
-        """``created``: the store did not exist and was made now."""
         try:
             with self._guard("upgrade"):
                 self._migrate()
