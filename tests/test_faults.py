@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import random
@@ -14,17 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from mounts import fill, set_read_only, tmpfs
 from tui_structurer.cli.main import main
 from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
+from tui_structurer.library.output_names import MARKER_NAME, TEMP_NAME
 from tui_structurer.library.outputs import OutputError
 from tui_structurer.library.scan import file_hash
 from tui_structurer.pipeline import Pipeline
 from tui_structurer.pipeline.gate import judge_text
 from tui_structurer.text.words import word_keys
 
+RUSSIAN = "так вот мы стояли на пристани целый час и паром всё не приходил а потом пошёл дождь"
 LENIENT = "[gate]\nmin_likeness = 0.0\nmax_removed_run = 100000\nrequire_structure = false\n"
 TALKS = [
     "so the ferry was late again and we stood on the pier for an hour",
@@ -70,7 +72,7 @@ def test_kill_9_at_random_moments_then_the_run_finishes(tmp_path: Path) -> None:
     opened.close()
     check_consistent(folder)
     outputs = sorted(p.name for p in (folder / "structured").iterdir())
-    assert outputs == [f"talk-{i}.md" for i in range(len(TALKS))]
+    assert outputs == [MARKER_NAME] + [f"talk-{i}.md" for i in range(len(TALKS))]
 
 
 def check_consistent(folder: Path) -> None:
@@ -92,8 +94,8 @@ def check_consistent(folder: Path) -> None:
     out_dir = folder / "structured"
     if out_dir.exists():
         stray = [p for p in out_dir.iterdir() if not p.name.endswith(".md")]
-        # a killed writer may leave one hidden temp file; the next open removes it
-        assert all(p.name.startswith(".") and p.name.endswith(".tmp") for p in stray)
+        # a killed writer may leave one temp file of its own; the next open removes it
+        assert all(TEMP_NAME.fullmatch(p.name) or p.name == MARKER_NAME for p in stray)
 
 
 def seeded_review(tmp_path: Path) -> tuple[Folder, int]:
@@ -106,37 +108,37 @@ def seeded_review(tmp_path: Path) -> tuple[Folder, int]:
     return folder, record.id
 
 
-@pytest.mark.parametrize(
-    ("code", "words"), [(errno.ENOSPC, "No space left"), (errno.EROFS, "Read-only file system")]
-)
-def test_full_or_read_only_disk_on_accept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str
-) -> None:
-    """The OS error is injected at the write (this machine's disk is neither full nor
-    read-only for root); everything around it is the real code and file system."""
+def test_full_disk_on_accept(tmp_path: Path) -> None:
+    """The output folder is a real 1 MB file system, filled up."""
     folder, transcript_id = seeded_review(tmp_path)
-    real_fdopen = os.fdopen
-
-    def failing_fdopen(fd: int, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        handle = real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
-
-        def write(_data: bytes) -> int:
-            raise OSError(code, os.strerror(code))
-
-        handle.write = write
-        return handle
-
-    monkeypatch.setattr(os, "fdopen", failing_fdopen)
-    with pytest.raises(OutputError, match=words):
-        folder.accept(transcript_id)
-    assert folder.library.get(transcript_id).status == Status.REVIEW
-    assert folder.library.decisions(transcript_id) == []
     out_dir = folder.root / "structured"
-    assert not out_dir.exists() or list(out_dir.iterdir()) == []
-    monkeypatch.setattr(os, "fdopen", real_fdopen)  # space is back
-    target = folder.accept(transcript_id)
-    assert target.read_text().startswith("So the question")
-    assert folder.library.get(transcript_id).status == Status.ACCEPTED
+    with tmpfs(out_dir):
+        filler = fill(out_dir)
+        with pytest.raises(OutputError, match="No space left"):
+            folder.accept(transcript_id)
+        assert folder.library.get(transcript_id).status == Status.REVIEW
+        assert folder.library.decisions(transcript_id) == []
+        assert sorted(p.name for p in out_dir.iterdir()) == [MARKER_NAME, "filler.bin"]
+        filler.unlink()  # space is back
+        target = folder.accept(transcript_id)
+        assert target.read_text().startswith("So the question")
+        assert folder.library.get(transcript_id).status == Status.ACCEPTED
+    folder.close()
+
+
+def test_read_only_output_folder_on_accept(tmp_path: Path) -> None:
+    """The output folder is a real file system, mounted read-only."""
+    folder, transcript_id = seeded_review(tmp_path)
+    out_dir = folder.root / "structured"
+    with tmpfs(out_dir):
+        set_read_only(out_dir, True)
+        with pytest.raises(OutputError, match="choose a writable output folder with --out"):
+            folder.accept(transcript_id)
+        assert folder.output_problem() is not None
+        assert folder.library.get(transcript_id).status == Status.REVIEW
+        set_read_only(out_dir, False)
+        assert folder.output_problem() is None
+        assert folder.accept(transcript_id).is_file()
     folder.close()
 
 
@@ -158,7 +160,9 @@ def test_bad_files_each_get_a_reason_and_the_batch_goes_on(
     (root / "blank.txt").write_bytes(b"   \n\n")
     (root / "binary.txt").write_bytes(os.urandom(4096))
     (root / "latin1.txt").write_bytes("caf\xe9 talk about cr\xe8me br\xfbl\xe9e".encode("latin-1"))
+    (root / "cyrillic.txt").write_bytes(RUSSIAN.encode("cp1251"))
     (root / "utf16.txt").write_bytes("a short talk in utf sixteen".encode("utf-16"))
+    (root / "utf16-no-bom.txt").write_bytes("a short talk in utf sixteen".encode("utf-16-le"))
     (root / "folder.txt").mkdir()
     with (root / "huge.txt").open("wb") as handle:
         handle.truncate(100_000_000)
@@ -168,13 +172,20 @@ def test_bad_files_each_get_a_reason_and_the_batch_goes_on(
     assert files["blank.txt"]["reason"] == "empty file"
     assert files["binary.txt"]["reason"] == "looks like a binary file, not text"
     assert files["huge.txt"]["reason"].startswith("too large: 100.0 MB")
-    for good in ("talk-0.txt", "latin1.txt", "utf16.txt"):
+    assert files["latin1.txt"]["reason"].startswith("not UTF-8, and its encoding is uncertain")
+    for good in ("talk-0.txt", "cyrillic.txt", "utf16.txt", "utf16-no-bom.txt"):
         assert files[good]["status"] == "review"
     assert "folder.txt" not in files
-    opened = Folder(root, Path("structured"), read_only=True)
-    latin = opened.library.get_by_path("latin1.txt")
-    assert latin is not None and "Windows-1252" in latin.warnings[0]
-    opened.close()
+    assert main(["status", str(root), "--json"]) == 0
+    shown = {f["path"]: f for f in json.loads(capsys.readouterr().out)["files"]}
+    assert shown["cyrillic.txt"]["warnings"] == [
+        "not UTF-8; read as Windows-1251: check that the text reads right"
+    ]
+    assert shown["utf16-no-bom.txt"]["warnings"] == ["no byte-order mark; read as UTF-16-LE"]
+    assert shown["talk-0.txt"]["warnings"] == []
+    assert main(["status", str(root)]) == 0
+    text = capsys.readouterr().out
+    assert "cyrillic.txt\n    warning: not UTF-8; read as Windows-1251" in text
 
 
 def test_a_file_that_is_not_a_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

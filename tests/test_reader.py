@@ -37,11 +37,55 @@ def test_encodings_read_cleanly(tmp_path: Path, data: bytes) -> None:
     assert transcript.warnings == ()
 
 
-def test_legacy_bytes_are_read_as_cp1252_with_a_warning(tmp_path: Path) -> None:
-    data = "caf\u00e9 cr\u00e8me and a na\u00efve \u201cquote\u201d".encode("cp1252")
-    transcript = read_transcript(write(tmp_path, "t.txt", data), LIMIT)
-    assert transcript.text == "caf\u00e9 cr\u00e8me and a na\u00efve \u201cquote\u201d"
-    assert "Windows-1252" in transcript.warnings[0]
+RUSSIAN = "так вот мы стояли на пристани целый час и паром всё не приходил а потом пошёл дождь"
+JAPANESE = "それで私たちは一時間も桟橋で待っていましたがフェリーは来ませんでした"
+FRENCH = (
+    "alors on est allés au marché ce matin et la boulangère nous a dit que le pain était "
+    "déjà parti parce que tout le monde voulait des croissants pour la fête de l'école où "
+    "les enfants préparent un spectacle"
+)  # long enough to tell Windows-1252 from its cousins: a short one is refused (below)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "named"),
+    [
+        (RUSSIAN, "cp1251", "Windows-1251"),
+        (RUSSIAN, "koi8-r", "KOI8-R"),
+        (JAPANESE, "shift_jis", "Shift-JIS"),
+        (FRENCH, "cp1252", "Windows-1252"),
+    ],
+)
+def test_legacy_encodings_are_detected_and_named(
+    tmp_path: Path, text: str, encoding: str, named: str
+) -> None:
+    transcript = read_transcript(write(tmp_path, "t.txt", text.encode(encoding)), LIMIT)
+    assert transcript.text == text
+    assert transcript.warnings == (f"not UTF-8; read as {named}: check that the text reads right",)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [(TEXT, "utf-16-le"), (TEXT, "utf-16-be"), (RUSSIAN, "utf-16-le"), (JAPANESE, "utf-16-be")],
+)
+def test_utf16_without_a_byte_order_mark_is_text(tmp_path: Path, text: str, encoding: str) -> None:
+    transcript = read_transcript(write(tmp_path, "t.txt", text.encode(encoding)), LIMIT)
+    assert transcript.text == text
+    assert transcript.warnings == (f"no byte-order mark; read as {encoding.upper()}",)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "caf\u00e9 cr\u00e8me and a na\u00efve \u201cquote\u201d".encode("cp1252"),
+        "привет как дела у тебя сегодня".encode("cp1251"),
+    ],
+    ids=["short-western", "short-cyrillic"],
+)
+def test_an_encoding_that_cannot_be_told_is_refused_not_guessed(
+    tmp_path: Path, data: bytes
+) -> None:
+    with pytest.raises(TranscriptError, match=r"not UTF-8, and its encoding is uncertain \("):
+        read_transcript(write(tmp_path, "t.txt", data), LIMIT)
 
 
 def test_srt_keeps_only_the_spoken_text(tmp_path: Path) -> None:
@@ -103,18 +147,21 @@ def test_directory_and_missing_and_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "dir.txt").mkdir()
-    with pytest.raises(TranscriptError, match="directory"):
+    with pytest.raises(TranscriptError, match=r"not a regular file \(a folder\)"):
         read_transcript(tmp_path / "dir.txt", LIMIT)
     with pytest.raises(TranscriptError, match="no longer exists"):
         read_transcript(tmp_path / "gone.txt", LIMIT)
     locked = write(tmp_path, "locked.txt", TEXT)
     locked.chmod(0)
-    if os.access(locked, os.R_OK):  # root ignores modes: refuse the read as the OS would
+    if os.access(locked, os.R_OK):  # root ignores modes: refuse the open as the OS would
+        real_open = os.open
 
-        def refuse(self: Path) -> bytes:
-            raise PermissionError(13, "Permission denied", str(self))
+        def refuse(path: str | Path, flags: int, *args: object, **kwargs: object) -> int:
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(TranscriptError, match="permission denied"):
         read_transcript(locked, LIMIT)
 

@@ -100,7 +100,7 @@ def test_auto_accept_writes_what_passes(
     assert "Entries: 2" in out and "Successes: 2" in out and "Success rate: 100.0%" in out
     written = out_dir / "short.md"
     assert word_keys(written.read_text()) == word_keys((talks / "short.txt").read_text())
-    assert (out_dir / "bridge-history.md").is_file()
+    assert (out_dir / "bridge-history.srt.md").is_file()  # each source its own output
     folder = Folder(talks, out_dir, read_only=True)
     assert {r.status for r in folder.library.transcripts()} == {Status.ACCEPTED}
     folder.close()

@@ -164,5 +164,5 @@ def test_session_follows_a_move_seen_as_delete_and_create(tmp_path: Path) -> Non
     eventually(lambda: library.get_by_path("fresh.txt") is not None)
     fresh = library.get_by_path("fresh.txt")
     assert fresh is not None and fresh.status == Status.PENDING
-    assert fresh.id in session.queue
+    eventually(lambda: fresh.id in session.queue)  # queued just after it is recorded
     session.close()

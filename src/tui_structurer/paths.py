@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -57,3 +60,17 @@ def user_log_dir() -> Path:
 def state_dir(folder: Path) -> Path:
     """Per-folder state lives with the folder, so the work moves with it."""
     return folder / STATE_DIR_NAME
+
+
+def states_elsewhere_dir() -> Path:
+    """Where the state of folders that cannot be written is kept."""
+    return platformdirs.user_state_path(APP_NAME) / "folders"
+
+
+def state_dir_elsewhere(folder: Path) -> Path:
+    """The state of a folder that cannot be written (a read-only share, a mounted
+    archive): in the user's state folder, one per folder, keyed by its real path."""
+    real = folder.resolve()
+    key = hashlib.sha256(os.fsencode(real)).hexdigest()[:16]
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", real.name)[:40] or "root"
+    return states_elsewhere_dir() / f"{name}-{key}"

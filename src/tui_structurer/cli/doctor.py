@@ -12,7 +12,7 @@ import urllib.request
 from typing import Any
 
 from tui_structurer import __version__, paths
-from tui_structurer.cli.common import EXIT_OK
+from tui_structurer.cli.common import EXIT_OK, EXIT_RUN_ERROR, error
 from tui_structurer.config import Config
 from tui_structurer.engines.backends import endpoints_of
 from tui_structurer.gpu.placement import offload_plan_for, supports_gpu_offload
@@ -57,6 +57,7 @@ def _model_entry(config: Config, name: str, inventory: GpuInventory) -> dict[str
         entry["plan"] = offload_plan_for(profile, path, inventory).as_dict()
     except (ModelSourceError, GgufError, OSError) as exc:
         entry["error"] = str(exc)
+        entry["gguf_set_at"] = profile.origin
     return entry
 
 
@@ -90,6 +91,7 @@ def doctor_report(config: Config, inventory: GpuInventory | None = None) -> dict
             "themes": [str(paths.shipped_path("themes")), str(paths.user_themes_dir())],
             "keymap": str(paths.keymap_file()),
             "state": f"<FOLDER>/{paths.STATE_DIR_NAME}/",
+            "state_of_unwritable_folders": f"{paths.states_elsewhere_dir()}/<NAME>-<HASH>/",
             "preferences": str(paths.preferences_file()),
             "cache": str(paths.user_cache_dir()),
             "logs": str(paths.user_log_dir()),
@@ -135,6 +137,8 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"  {model['name']}  ({model['gguf']})")
         if model.get("error"):
             lines.append(f"    problem: {model['error']}")
+            if model.get("gguf_set_at"):
+                lines.append(f"    set at: {model['gguf_set_at']}")
             continue
         lines.append(f"    file: {model['path']}  ({_gb(model['size_bytes'])})")
         lines.append(f"    plan: {model['plan']['reason']}")
@@ -145,9 +149,27 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def command(args: argparse.Namespace, config: Config) -> int:
-    from tui_structurer.cli.doctor import doctor_report, format_report
+def cascade_problems(config: Config, report: dict[str, Any]) -> list[str]:
+    """The problems of the models the cascade uses, one line each: a missing or broken
+    model file, an unreachable server."""
+    used = {step.model for step in config.cascade}
+    problems = []
+    for model in report["models"]:
+        if model["name"] not in used:
+            continue
+        if model.get("error"):
+            where = f"; set at {model['gguf_set_at']}" if model.get("gguf_set_at") else ""
+            problems.append(f'model "{model["name"]}": {model["error"]}{where}')
+        for point in model.get("endpoints", []):
+            if not point["reachable"]:
+                problems.append(f'model "{model["name"]}": {point["url"]} is not reachable')
+    return problems
 
+
+def command(args: argparse.Namespace, config: Config) -> int:
     report = doctor_report(config)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
-    return EXIT_OK
+    problems = cascade_problems(config, report)
+    for problem in problems:
+        error(problem)
+    return EXIT_RUN_ERROR if problems else EXIT_OK

@@ -11,7 +11,9 @@ DESCRIPTION = """\
 Turn folders of raw speech transcripts (.txt .md .srt .vtt Whisper .json) into
 punctuated, capitalized text with paragraphs, using a local llama.cpp model, without
 adding, dropping or changing a word. Originals are never modified; state is kept in
-FOLDER/.tui-structurer/ and accepted outputs go to FOLDER/structured/ as .md files.
+FOLDER/.tui-structurer/ (in the user state folder when FOLDER cannot be written), and
+accepted outputs go to FOLDER/structured/: talk.txt as talk.md, any other file with .md
+added (talk.srt.md). A file there that the tool did not write is never replaced unasked.
 """
 
 EPILOG = """\
@@ -48,7 +50,9 @@ def _folder_options(parser: argparse.ArgumentParser, processing: bool) -> None:
         "--out",
         type=Path,
         metavar="DIR",
-        help="output folder (default: FOLDER/structured, or settings.output_dir)",
+        help="where accepted outputs go; a relative DIR is taken inside FOLDER, not the "
+        "current folder (default: FOLDER/structured, or settings.output_dir). It may not "
+        "be FOLDER itself, a folder above it, or go through a symbolic link inside FOLDER",
     )
     parser.add_argument(
         "--model",

@@ -13,6 +13,7 @@ from tui_structurer.cli.progress import ConsoleProgress
 from tui_structurer.cli.summary import summarize
 from tui_structurer.config import Config
 from tui_structurer.config.model_choice import use_model
+from tui_structurer.errors import UsageError
 from tui_structurer.processing.events import (
     FileResult,
     SessionError,
@@ -20,13 +21,20 @@ from tui_structurer.processing.events import (
     finished_result,
 )
 from tui_structurer.processing.session import ReviewSession
+from tui_structurer.text.display import printable_path
 
 
 def command(args: argparse.Namespace, config: Config) -> int:
     if args.model:
         config = use_model(config, args.model)
-    session = ReviewSession(open_folder(config, args.folder, args.out), config,
-                            auto_accept=args.auto_accept)  # fmt: skip
+    folder = open_folder(config, args.folder, args.out)
+    problem = folder.output_problem()
+    if args.auto_accept and problem:
+        folder.close()
+        raise UsageError(problem)
+    for note in folder.notes():
+        error(printable_path(note))
+    session = ReviewSession(folder, config, auto_accept=args.auto_accept)
     stop = threading.Event()
     results: list[FileResult] = []
     fatal: list[str] = []
@@ -68,7 +76,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
     summary = summarize(results, config.gate)
     print(json.dumps(summary.as_dict(), indent=2) if args.json else summary.as_text())
     for message in fatal:
-        error(f"{message} (the files not done stay pending)")
+        error(printable_path(f"{message} (the files not done stay pending)"))
     if fatal:
         return EXIT_RUN_ERROR
     if stop.is_set():

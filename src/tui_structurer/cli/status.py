@@ -13,6 +13,7 @@ from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.folder_lock import FolderBusyError
 from tui_structurer.processing.events import FileResult
+from tui_structurer.text.display import printable_path
 
 
 def command(args: argparse.Namespace, config: Config) -> int:
@@ -23,6 +24,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
         folder = Folder(args.folder, Path(config.settings.output_dir), read_only=True)
     try:
         records = folder.library.transcripts()
+        notes = folder.notes()
     finally:
         folder.close()
     results = [
@@ -32,11 +34,18 @@ def command(args: argparse.Namespace, config: Config) -> int:
     summary = summarize(results, config.gate)
     counts = {str(s): sum(1 for r in records if r.status == s) for s in Status}
     if args.json:
-        print(json.dumps({**summary.as_dict(), "counts": counts}, indent=2))
+        report = {**summary.as_dict(), "counts": counts, "notes": notes}
+        for entry, record in zip(report["files"], records, strict=True):
+            entry["warnings"] = list(record.warnings)
+        print(json.dumps(report, indent=2))
         return EXIT_OK
+    for note in notes:
+        print(f"note: {printable_path(note)}")
     print("  ".join(f"{name}: {count}" for name, count in counts.items()))
     for r in records:
         likeness = "     " if r.likeness is None else f"{r.likeness:.3f}"
-        note = f"  {r.reason}" if r.reason else ""
-        print(f"{r.status:<9} {likeness}  {r.attempts} att.  {r.path}{note}")
+        note = f"  {printable_path(r.reason)}" if r.reason else ""
+        print(f"{r.status:<9} {likeness}  {r.attempts} att.  {printable_path(r.path)}{note}")
+        for warning in r.warnings:
+            print(f"    warning: {printable_path(warning)}")
     return EXIT_OK

@@ -16,6 +16,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
     from tui_structurer.cli.watch_log import log_accepted, log_event, open_log
     from tui_structurer.processing.events import SessionError, SessionEvent
     from tui_structurer.processing.session import ReviewSession
+    from tui_structurer.text.display import printable_path
 
     if args.model:
         config = use_model(config, args.model)
@@ -39,6 +40,8 @@ def command(args: argparse.Namespace, config: Config) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     quiet = args.quiet_seconds if args.quiet_seconds is not None else config.settings.quiet_seconds
+    for note in folder.notes():
+        logger.warning("%s", printable_path(note))
     try:
         if args.auto_accept:
             for result in session.accept_waiting():

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 from tui_structurer.config.errors import ConfigError, did_you_mean
 
 T = TypeVar("T")
+NOT_KEYS = frozenset({"name", "origin"})
+"""Fields the loader fills in itself; a file that sets them is refused."""
 Locate = Callable[[str | None], int | None]
 """Gives the line of a key (or of the table, for None) in the file being read."""
 
@@ -48,7 +50,7 @@ def _matches(value: Any, expected: Any) -> bool:
 def check_keys(cls: type, table: dict[str, Any], path: str, file: Path, locate: Locate) -> None:
     """Refuse unknown keys and wrongly typed values, naming file, key and line."""
     hints = typing.get_type_hints(cls)
-    known = [f.name for f in dataclasses.fields(cls) if f.name != "name"]
+    known = [f.name for f in dataclasses.fields(cls) if f.name not in NOT_KEYS]
     for key, value in table.items():
         if key not in known:
             raise ConfigError(

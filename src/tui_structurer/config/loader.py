@@ -168,6 +168,18 @@ def config_files(extra: Path | None) -> list[Path]:
     return files
 
 
+def _gguf_origins(layers: list[tuple[Path, dict[str, Any], str]]) -> dict[str, str]:
+    """For each model, the file and line that set its ``gguf`` last (the one in force)."""
+    origins: dict[str, str] = {}
+    for file, doc, text in layers:
+        for name, table in doc.get("models", {}).items():
+            if "gguf" in table:
+                line = find_line(text, f"models.{name}", "gguf")
+                where = f"{file}:{line}" if line else str(file)
+                origins[name] = f"{where} (models.{name}.gguf)"
+    return origins
+
+
 def load_config(extra: Path | None = None) -> Config:
     """Load and validate the merged config; raises :class:`ConfigError` on any problem."""
     files = config_files(extra)
@@ -175,13 +187,21 @@ def load_config(extra: Path | None = None) -> Config:
     for file in files:
         doc, text = _read(file)
         _check_layer(doc, text, file)
-        layers.append((file, doc))
-    merged, origin = _merge(layers)
+        layers.append((file, doc, text))
+    merged, origin = _merge([(file, doc) for file, doc, _ in layers])
+    gguf_origins = _gguf_origins(layers)
     config = Config(
         settings=build(Settings, merged["settings"], "settings", origin.get("settings")),
         gate=build(Gate, merged["gate"], "gate", origin.get("gate")),
         models={
-            name: build(ModelProfile, table, f"models.{name}", origin[f"models.{name}"], name=name)
+            name: build(
+                ModelProfile,
+                table,
+                f"models.{name}",
+                origin[f"models.{name}"],
+                name=name,
+                origin=gguf_origins.get(name, ""),
+            )
             for name, table in merged["models"].items()
         },
         prompts={

@@ -34,7 +34,7 @@ def use_model(config: Config, name: str) -> Config:
                 "ollama:NAME:TAG",
             )
         models[name] = ModelProfile(
-            name=name, gguf=name, context=AD_HOC_CONTEXT, prompt_style="chat"
+            name=name, gguf=name, context=AD_HOC_CONTEXT, prompt_style="chat", origin="--model"
         )
     steps: list[CascadeStep] = []
     for step in config.cascade:

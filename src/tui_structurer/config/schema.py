@@ -96,6 +96,9 @@ class ModelProfile:
     """CPU threads for generation; 0 lets llama.cpp choose."""
     description: str = ""
     """Shown in listings."""
+    origin: str = field(default="", compare=False)
+    """Not a key: where ``gguf`` was set (``FILE:LINE (models.NAME.gguf)``, or
+    ``--model``), so a message about a model file that cannot be found names it."""
 
 
 @dataclass(frozen=True)

@@ -36,5 +36,6 @@ def load_engine(profile: ModelProfile, strict: bool) -> Engine:
     try:
         path = resolve_gguf(profile.gguf)
     except ModelSourceError as exc:
-        raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
+        where = f" (gguf set at {profile.origin})" if profile.origin else ""
+        raise EngineLoadError(f'model "{profile.name}"{where}: {exc}') from exc
     return LlamaCppEngine(profile, path, full_swa_cache=strict)

@@ -2,20 +2,66 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 from tui_structurer import paths
 from tui_structurer.errors import UsageError
 from tui_structurer.library.folder_lock import FolderLock
-from tui_structurer.library.outputs import output_path, remove_stale_temps, write_atomic
-from tui_structurer.library.records import Status
+from tui_structurer.library.output_names import output_name, remove_stale_temps
+from tui_structurer.library.outputs import (
+    ForeignOutputError,
+    OutputError,
+    OutputFolder,
+    PlacementError,
+    output_hash,
+    write_output,
+)
+from tui_structurer.library.records import Status, TranscriptRecord
 from tui_structurer.library.scan import scan
 from tui_structurer.library.store import Library
-from tui_structurer.transcripts import Transcript, read_transcript
+from tui_structurer.transcripts import Transcript, read_source
+from tui_structurer.transcripts.source_file import hash_fd, open_inside
 
 
 class FolderError(UsageError):
     """The folder cannot be opened."""
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK | os.X_OK)
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _choose_state_dir(root: Path) -> tuple[Path, str | None]:
+    """The folder's own state folder when it can be written; otherwise one in the user's
+    state folder, with a note that says so."""
+    own = paths.state_dir(root)
+    if _writable(own if own.is_dir() else root):
+        return own, None
+    elsewhere = paths.state_dir_elsewhere(root)
+    unused = f" ({own} cannot be written and is not used)" if own.is_dir() else ""
+    return elsewhere, f"{root} cannot be written: its state is kept in {elsewhere}{unused}"
+
+
+def _count_files(folder: Path) -> int:
+    """Visible files under ``folder`` (where outputs are), links not followed."""
+    count = 0
+    for _, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        count += sum(1 for name in filenames if not name.startswith("."))
+    return count
+
+
+def output_bytes(text: str) -> bytes:
+    """A candidate's text exactly as accepting writes it."""
+    return (text.rstrip("\n") + "\n").encode("utf-8")
 
 
 class Folder:
@@ -24,26 +70,81 @@ class Folder:
     def __init__(self, root: Path, out_dir: Path, read_only: bool = False):
         """Open ``root`` for work, or with ``read_only`` just to look at its state.
 
-        Working takes the folder's lock (a second process is refused) and returns files
-        a crash left ``running`` to ``pending``; looking changes nothing.
+        ``out_dir`` is absolute or relative to ``root``; one that could put an output on
+        a source or go through a link is refused (:class:`FolderError`), as is a damaged
+        state store (:class:`~tui_structurer.library.StoreError`). Working takes the
+        folder's lock (a second process is refused), returns files a crash left
+        ``running`` to ``pending``, removes the tool's own stale temporary files and
+        records acceptances a crash interrupted (:attr:`reconciled`); looking changes
+        nothing.
         """
         if not root.is_dir():
             raise FolderError(f"{root} is not a folder")
         self.root = root.resolve()
-        self.out_dir = out_dir if out_dir.is_absolute() else self.root / out_dir
-        self.state_dir = paths.state_dir(self.root)
+        try:
+            self._outputs = OutputFolder.place(self.root, out_dir)
+        except PlacementError as exc:
+            raise FolderError(str(exc)) from exc
+        self.out_dir = self._outputs.path
+        # state_note says where the state is when it cannot be in the folder
+        self.state_dir, self.state_note = _choose_state_dir(self.root)
         self.read_only = read_only
+        self.reconciled: tuple[str, ...] = ()
+        """Transcripts found accepted on opening: their output was written completely
+        but the process was stopped before it recorded the decision."""
+        self._found_outputs = 0
+        """Files already in the output folder when a new state store was started."""
         self._lock = FolderLock(self.state_dir)
         if not read_only:
             self._lock.acquire()
         try:
-            self.library = Library.for_folder(self.state_dir)
+            self.library = Library.for_folder(self.state_dir, keep_backup=not read_only)
+            if self.library.created:
+                self._found_outputs = _count_files(self.out_dir)
             if not read_only:
                 self.library.recover()
+                self._refuse_output_folder_over_transcripts()
                 remove_stale_temps(self.out_dir)
+                self.reconciled = self.reconcile()
         except BaseException:
+            if hasattr(self, "library"):
+                self.library.close()
             self._lock.release()
             raise
+
+    def _refuse_output_folder_over_transcripts(self) -> None:
+        if self._outputs.base != self.root:
+            return
+        prefix = "/".join(self._outputs.below) + "/"
+        hidden = [
+            r.path
+            for r in self.library.transcripts()
+            if r.path.startswith(prefix) and r.status != Status.MISSING
+        ]
+        if hidden:
+            raise FolderError(
+                f"the output folder {self.out_dir} holds {len(hidden)} transcript(s) of this "
+                f"folder (such as {hidden[0]}): outputs there would hide them. Choose another "
+                "output folder with --out"
+            )
+
+    def notes(self) -> list[str]:
+        """What a person should be told on opening, one line each: state kept outside
+        the folder, an output folder that cannot be written, acceptances recorded on
+        opening, a new state store beside outputs from earlier work."""
+        notes = [note for note in (self.state_note, self.output_problem()) if note]
+        if self.reconciled:
+            notes.append(
+                f"recorded as accepted ({len(self.reconciled)}), their outputs were written "
+                f"when the last run was stopped: {', '.join(self.reconciled)}"
+            )
+        if self._found_outputs:
+            notes.append(
+                f"a new state store was started, but {self.out_dir} already holds "
+                f"{self._found_outputs} file(s); they are kept, and none is replaced "
+                "without asking"
+            )
+        return notes
 
     def refresh(self) -> None:
         """Scan the folder and bring the store up to date with what is on disk."""
@@ -52,30 +153,103 @@ class Folder:
         found = scan(self.root, [self.state_dir, self.out_dir], self.library.known_files())
         self.library.sync(found)
 
+    # -- sources -----------------------------------------------------------------------
+
     def source(self, relative: str) -> Path:
         return self.root / relative
 
     def read_source(self, relative: str, max_bytes: int) -> Transcript:
-        """The transcript at ``relative``; a :class:`TranscriptError` says why not."""
-        return read_transcript(self.source(relative), max_bytes)
+        """Read the transcript ``relative`` as it is at this moment: only a regular file
+        inside the folder, links not followed out of it (:class:`TranscriptError` with
+        the reason otherwise)."""
+        return read_source(self.root, relative, max_bytes)
+
+    def source_hash(self, relative: str) -> str:
+        """The sha256 of the source as it is now, opened as :meth:`read_source` does.
+
+        Raises :class:`FileNotFoundError` when it is gone and
+        :class:`~tui_structurer.transcripts.source_file.SourceError` (an ``OSError``)
+        when it is no longer a regular file inside the folder.
+        """
+        fd = open_inside(self.root, relative)
+        try:
+            return hash_fd(fd)
+        finally:
+            os.close(fd)
+
+    # -- outputs -----------------------------------------------------------------------
 
     def output_for(self, relative: str) -> Path:
-        return output_path(self.out_dir, relative)
+        """Where the output of the source ``relative`` goes (see :func:`output_name`)."""
+        return self.out_dir / output_name(relative)
 
-    def accept(self, transcript_id: int) -> Path:
-        """Write the candidate to the output folder, then record the decision.
+    def output_problem(self) -> str | None:
+        """Why outputs cannot be written to the output folder, or None."""
+        where = _nearest_existing(self.out_dir)
+        if not where.is_dir() or _writable(where):
+            return None  # a file in the way: writing says exactly what is wrong
+        return (
+            f"outputs cannot be written to {self.out_dir} ({where} is not writable): "
+            "choose a writable output folder with --out DIR"
+        )
 
-        The file is written first: if the process dies in between, the transcript is
-        still ``review`` and accepting again rewrites the same text.
-        """
-        record = self.library.get(transcript_id)
+    def _candidate_bytes(self, record: TranscriptRecord) -> bytes:
         if record.candidate_attempt is None:
             raise ValueError(f"{record.path} has no output to accept yet")
-        text = self.library.attempt(record.candidate_attempt).final_output
+        return output_bytes(self.library.attempt(record.candidate_attempt).final_output)
+
+    def accept(self, transcript_id: int, replace_foreign: bool = False) -> Path:
+        """Write the candidate to the output folder, then record the decision.
+
+        A file already at the output's place is replaced only if it is this
+        transcript's own earlier output or already holds this text; anything else (a
+        hand-edited output, another program's file, another transcript's output) raises
+        :class:`ForeignOutputError` and is left as it is, unless ``replace_foreign`` (the
+        person said to replace it). Any other failure is an :class:`OutputError`. Either
+        way the transcript stays where it was, with the reason recorded (``status``
+        shows it) until it is decided.
+
+        The file is written first: if the process dies in between, the transcript is
+        still ``review`` and the next open finds it accepted (:meth:`reconcile`).
+        """
+        record = self.library.get(transcript_id)
+        data = self._candidate_bytes(record)
+        digest = hashlib.sha256(data).hexdigest()
         target = self.output_for(record.path)
-        digest = write_atomic(target, text.rstrip("\n") + "\n")
+
+        def approve(existing: str) -> None:
+            if replace_foreign or existing == digest:
+                return
+            owners = self.library.output_owners(existing)
+            if record.path not in owners:
+                raise ForeignOutputError(target, owners[0] if owners else None)
+
+        try:
+            problem = self.output_problem()
+            if problem:
+                raise OutputError(problem)
+            write_output(self._outputs, output_name(record.path), data, approve)
+        except OutputError as exc:
+            self.library.set_reason(transcript_id, f"could not write the output: {exc}")
+            raise
         self.library.record_decision(transcript_id, Status.ACCEPTED, str(target), digest)
         return target
+
+    def reconcile(self) -> tuple[str, ...]:
+        """Record the acceptances a kill interrupted: every transcript in review whose
+        output on disk is exactly its candidate as :meth:`accept` writes it."""
+        found = []
+        for record in self.library.transcripts(Status.REVIEW):
+            if record.candidate_attempt is None:
+                continue
+            on_disk = output_hash(self._outputs, output_name(record.path))
+            if on_disk is None:
+                continue
+            if hashlib.sha256(self._candidate_bytes(record)).hexdigest() == on_disk:
+                target = str(self.output_for(record.path))
+                self.library.record_decision(record.id, Status.ACCEPTED, target, on_disk)
+                found.append(record.path)
+        return tuple(found)
 
     def reject(self, transcript_id: int) -> None:
         self.library.record_decision(transcript_id, Status.REJECTED)

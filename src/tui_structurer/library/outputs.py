@@ -1,70 +1,289 @@
-"""Accepted outputs: where they go and how they are written (atomically)."""
+"""Writing outputs: atomically, through no link, and over nothing the tool must keep.
+
+Every folder on the way is opened relative to the one before it without following
+links, and the file is written and renamed relative to its folder's descriptor: a link
+put in place of a folder or of the file, even while the tool runs, is refused instead
+of followed out of the output folder.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
-import tempfile
-from pathlib import Path
+import secrets
+import stat
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from tui_structurer.errors import StructurerError
+from tui_structurer.library.output_names import (
+    MARKER_NAME,
+    MARKER_TEXT,
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+)
+from tui_structurer.transcripts.source_file import hash_fd
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+_TEMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+NEW_FILE_MODE = 0o666
+"""Outputs are the user's files: their permissions follow the umask like any other."""
 
 
 class OutputError(StructurerError):
     """The output file could not be written; nothing was changed."""
 
 
-def output_path(out_dir: Path, relative: str) -> Path:
-    """``out_dir`` mirrors the folder's sub-folders; outputs are Markdown."""
-    return (out_dir / relative).with_suffix(".md")
+class ForeignOutputError(OutputError):
+    """A file the tool did not write (or wrote for another transcript) is where the
+    output would go; it was left as it is."""
+
+    def __init__(self, target: Path, owner: str | None):
+        self.target = target
+        self.owner = owner
+        if owner is None:
+            what = "was not written by tui-structurer (edited by hand or by another program)"
+        else:
+            what = f"is the accepted output of {owner}"
+        super().__init__(
+            f"{target} already exists and {what}; it was left as it is. Move it away, or "
+            "accept again and choose to replace it"
+        )
 
 
-TEMP_SUFFIX = ".tmp"
+class PlacementError(OutputError):
+    """The output folder asked for is one the tool must not write into."""
 
 
-def remove_stale_temps(out_dir: Path) -> int:
-    """Delete temporary files a killed writer left behind; how many there were.
+@dataclass(frozen=True, slots=True)
+class OutputFolder:
+    """The output folder: ``base``, a real folder, and the folders below it that are
+    opened (or made) without following links."""
 
-    Only called by the process that holds the folder's lock, so no writer is active.
+    base: Path
+    below: tuple[str, ...]
+
+    @property
+    def path(self) -> Path:
+        return self.base.joinpath(*self.below)
+
+    @classmethod
+    def place(cls, root: Path, out: Path) -> OutputFolder:
+        """Where ``out`` (absolute, or relative to the transcript folder ``root``, a
+        resolved path) puts outputs; :class:`PlacementError` when it must not be used.
+
+        Inside ``root`` no part of it may be a link, since a link would carry outputs
+        (and the removal of temporary files) somewhere else. A folder outside ``root`` is
+        the user's own choice and is taken as it resolves. Either way it must not be
+        ``root`` itself or a folder above it, where an output could land on a source.
+        """
+        lexical = Path(os.path.normpath(out if out.is_absolute() else root / out))
+        if not _within(lexical, root) and _within(Path(os.path.realpath(lexical)), root):
+            lexical = Path(os.path.realpath(lexical))  # reached through a link from outside
+        if _within(lexical, root):
+            below = lexical.relative_to(root).parts
+            for depth in range(1, len(below) + 1):
+                step = root.joinpath(*below[:depth])
+                if step.is_symlink():
+                    raise PlacementError(
+                        f"the output folder {lexical} goes through the symbolic link {step}; "
+                        "outputs are never written through links: remove the link or "
+                        "choose another output folder with --out"
+                    )
+            placed = cls(root, below)
+        else:
+            placed = cls(Path(os.path.realpath(lexical)), ())
+        if placed.path == root or placed.path in root.parents:
+            raise PlacementError(
+                f"the output folder {placed.path} is the transcript folder or a folder above "
+                "it: outputs could overwrite the originals. Choose another output folder "
+                "with --out (the default is FOLDER/structured)"
+            )
+        return placed
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _describe(path: Path) -> str:
+    if path.is_symlink():
+        return "it is a symbolic link, and outputs are never written through links"
+    return "it is not a folder"
+
+
+def _step_into(dir_fd: int, name: str, where: Path, create: bool) -> int | None:
+    if create:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(name, 0o777, dir_fd=dir_fd)
+    try:
+        return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    except FileNotFoundError:
+        if create:
+            raise
+        return None
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise OutputError(f"cannot write to {where}: {_describe(where)}") from exc
+        raise
+
+
+def _walk(fd: int, names: Sequence[str], where: Path, create: bool) -> tuple[int | None, Path]:
+    """Step from the folder ``fd`` (which is closed) down through ``names``."""
+    current: int | None = fd
+    for name in names:
+        where = where / name
+        assert current is not None
+        try:
+            inner = _step_into(current, name, where, create)
+        finally:
+            os.close(current)
+        current = inner
+        if current is None:
+            break
+    return current, where
+
+
+@contextmanager
+def _opened(
+    folder: OutputFolder, sub: Sequence[str], create: bool, marked: bool = True
+) -> Iterator[int | None]:
+    """A descriptor of ``folder``/``sub``; None when it does not exist and ``create`` is
+    false. Creating also leaves the marker in the output folder, if ``marked``."""
+    if create:
+        folder.base.mkdir(parents=True, exist_ok=True)
+    try:
+        base = os.open(folder.base, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        if create:
+            raise
+        yield None
+        return
+    fd, where = _walk(base, folder.below, folder.base, create)
+    if fd is not None:
+        if create and marked:
+            _mark(fd)
+        fd, where = _walk(fd, sub, where, create)
+    try:
+        yield fd
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _mark(dir_fd: int) -> None:
+    """Leave the output-folder marker (once; an existing one is kept as it is). It is a
+    courtesy to later scans: a marker that cannot be written stops no output."""
+    try:
+        fd = os.open(MARKER_NAME, _NEW_FILE_FLAGS, NEW_FILE_MODE, dir_fd=dir_fd)
+    except OSError:
+        return
+    with contextlib.suppress(OSError):
+        os.write(fd, MARKER_TEXT.encode())
+    os.close(fd)
+
+
+def _existing_hash(dir_fd: int, name: str, target: Path) -> str | None:
+    """The sha256 of the regular file ``name``; None when there is none. A link or any
+    other kind of file in its place is refused."""
+    try:
+        seen = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(seen.st_mode):
+        raise OutputError(
+            f"{target} is a symbolic link; outputs are never written through links: "
+            "remove the link to accept"
+        )
+    if not stat.S_ISREG(seen.st_mode):
+        raise OutputError(f"{target} exists and is not a regular file")
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    try:
+        return hash_fd(fd)
+    finally:
+        os.close(fd)
+
+
+def output_hash(folder: OutputFolder, relative: str) -> str | None:
+    """The sha256 of the output file ``relative`` as it is on disk; None when there is
+    none (or it cannot be reached without following a link)."""
+    parts = PurePosixPath(relative).parts
+    try:
+        with _opened(folder, parts[:-1], create=False) as fd:
+            return None if fd is None else _existing_hash(fd, parts[-1], folder.path / relative)
+    except OSError:
+        return None
+
+
+def _new_temp(dir_fd: int) -> tuple[str, int]:
+    while True:
+        token = "".join(secrets.choice(_TEMP_CHARS) for _ in range(8))
+        name = f"{TEMP_PREFIX}{token}{TEMP_SUFFIX}"
+        try:
+            return name, os.open(name, _NEW_FILE_FLAGS, NEW_FILE_MODE, dir_fd=dir_fd)
+        except FileExistsError:
+            continue
+
+
+def write_output(
+    folder: OutputFolder,
+    relative: str,
+    data: bytes,
+    approve: Callable[[str], None],
+    marked: bool = True,
+) -> str:
+    """Write ``data`` to ``folder``/``relative`` so that it is either fully there or not
+    changed; returns its sha256. The output folder gets the marker unless not
+    ``marked``.
+
+    A file already there is hashed and passed to ``approve``, which raises to keep it.
+    The data goes to a temporary file next to the target, is flushed to disk, and
+    replaces the target in one rename.
     """
-    removed = 0
-    if out_dir.is_dir():
-        for temp in out_dir.rglob(f".*{TEMP_SUFFIX}"):
-            with contextlib.suppress(OSError):
-                temp.unlink()
-                removed += 1
-    return removed
+    parts = PurePosixPath(relative).parts
+    target = folder.path / relative
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with _opened(folder, parts[:-1], create=True, marked=marked) as dir_fd:
+            assert dir_fd is not None
+            existing = _existing_hash(dir_fd, parts[-1], target)
+            if existing is not None:
+                approve(existing)
+            _replace(dir_fd, parts[-1], data)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return digest
+
+
+def _replace(dir_fd: int, name: str, data: bytes) -> None:
+    temp, fd = _new_temp(dir_fd)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp, dir_fd=dir_fd)
+        raise
+    with contextlib.suppress(OSError):
+        os.fsync(dir_fd)
 
 
 def write_atomic(path: Path, text: str) -> str:
-    """Write ``text`` to ``path`` so that it is either fully there or not changed.
-
-    The text goes to a temporary file in the same folder, is flushed to disk, and then
-    replaces the target in one rename. Returns the sha256 of what was written.
-    """
-    data = text.encode("utf-8")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
-        )
-    except OSError as exc:
-        raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    return hashlib.sha256(data).hexdigest()
+    """Write ``text`` to ``path`` atomically, replacing what is there (for files that
+    are the tool's own by construction, like ``eval --save``, which are no accepted
+    outputs and get no marker); returns its sha256."""
+    folder = OutputFolder(path.parent, ())
+    return write_output(folder, path.name, text.encode(), lambda _: None, marked=False)

@@ -7,6 +7,7 @@ left behind by a crash, and opening the store turns it back into ``pending``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -17,9 +18,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tui_structurer.errors import RunFatal
 from tui_structurer.library.records import AttemptRecord, Status, TranscriptRecord
 from tui_structurer.library.scan import ScannedFile
+from tui_structurer.library.store_file import (
+    DB_NAME,
+    StoreError,
+    back_up,
+    damaged,
+    is_damage,
+    is_disk_full,
+    make_private,
+    open_store,
+)
 from tui_structurer.pipeline.result import AttemptResult
 from tui_structurer.text.fidelity import Fidelity
 
@@ -38,7 +48,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
     ),
 }
 """Statements that bring a state file from schema N to N + 1, in place."""
-DB_NAME = "state.sqlite3"
+DISK_FULL_HINT = "free some space on that disk; the file being processed goes back to pending"
 
 _TRANSCRIPT_SELECT = """
 SELECT t.*, (SELECT COUNT(*) FROM attempts a WHERE a.transcript_id = t.id) AS n_attempts,
@@ -50,8 +60,15 @@ FROM transcripts t LEFT JOIN attempts c ON c.id = t.candidate_attempt
 """
 
 
-class StoreError(RunFatal):
-    """The state store cannot be opened or written."""
+def _initialize(db: sqlite3.Connection) -> None:
+    """The tables of a new store."""
+    script = resources.files("tui_structurer.library").joinpath("schema.sql")
+    db.execute("BEGIN IMMEDIATE")
+    for statement in script.read_text(encoding="utf-8").split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    db.execute("COMMIT")
 
 
 def _transcript(row: sqlite3.Row) -> TranscriptRecord:
@@ -84,24 +101,27 @@ def _attempt(row: sqlite3.Row) -> AttemptRecord:
 class Library:
     """The transcripts of one folder and everything done to them."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, keep_backup: bool = False):
+        """Open (or make) and check the store at ``db_path``; with ``keep_backup`` also
+        refresh the copy kept next to it (for a process that will work on the folder).
+        Any failure, now or later, is a :class:`StoreError` that says what to do."""
         self.db_path = db_path
         self._lock = threading.RLock()
+        # created: there was no store, and an empty one was made now
+        self._db, self.created = open_store(db_path, _initialize)
         try:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(db_path, check_same_thread=False, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._migrate()
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"cannot open the state store {db_path}: {exc}") from exc
+            with self._guard("upgrade"):
+                self._migrate()
+            if keep_backup:
+                make_private(db_path.parent, db_path)
+                back_up(self._db, db_path)
+        except BaseException:
+            self._db.close()
+            raise
 
     @classmethod
-    def for_folder(cls, state_dir: Path) -> Library:
-        return cls(state_dir / DB_NAME)
+    def for_folder(cls, state_dir: Path, keep_backup: bool = False) -> Library:
+        return cls(state_dir / DB_NAME, keep_backup)
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -116,24 +136,37 @@ class Library:
                         self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         elif version < SCHEMA_VERSION:
-            script = resources.files("tui_structurer.library").joinpath("schema.sql")
-            with self.transaction():
-                for statement in script.read_text(encoding="utf-8").split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            tables = self._db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+            if tables:  # not a store of ours: never written over
+                raise damaged(self.db_path, "it is not a tui-structurer state store")
+            _initialize(self._db)  # made by an old version killed before its first write
+
+    @contextmanager
+    def _guard(self, doing: str) -> Iterator[None]:
+        """Any SQLite error becomes a :class:`StoreError` saying what failed and why."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if is_damage(exc):
+                raise damaged(self.db_path, str(exc)) from exc
+            hint = f" ({DISK_FULL_HINT})" if is_disk_full(exc) else ""
+            raise StoreError(
+                f"could not {doing} the state store {self.db_path}: {exc}{hint}"
+            ) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic change: all of it is committed, or none of it."""
-        with self._lock:
+        with self._lock, self._guard("write to"):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     def close(self) -> None:
         with self._lock:
@@ -143,7 +176,7 @@ class Library:
 
     def transcripts(self, status: Status | None = None) -> list[TranscriptRecord]:
         """All transcripts (or those in ``status``), ordered by path."""
-        with self._lock:
+        with self._lock, self._guard("read"):
             if status is None:
                 rows = self._db.execute(_TRANSCRIPT_SELECT + " ORDER BY t.path").fetchall()
             else:
@@ -153,7 +186,7 @@ class Library:
         return [_transcript(row) for row in rows]
 
     def get(self, transcript_id: int) -> TranscriptRecord:
-        with self._lock:
+        with self._lock, self._guard("read"):
             row = self._db.execute(
                 _TRANSCRIPT_SELECT + " WHERE t.id = ?", (transcript_id,)
             ).fetchone()
@@ -162,33 +195,44 @@ class Library:
         return _transcript(row)
 
     def get_by_path(self, path: str) -> TranscriptRecord | None:
-        with self._lock:
+        with self._lock, self._guard("read"):
             row = self._db.execute(_TRANSCRIPT_SELECT + " WHERE t.path = ?", (path,)).fetchone()
         return None if row is None else _transcript(row)
 
     def attempts(self, transcript_id: int) -> list[AttemptRecord]:
-        with self._lock:
+        with self._lock, self._guard("read"):
             rows = self._db.execute(
                 "SELECT * FROM attempts WHERE transcript_id = ? ORDER BY id", (transcript_id,)
             ).fetchall()
         return [_attempt(row) for row in rows]
 
     def attempt(self, attempt_id: int) -> AttemptRecord:
-        with self._lock:
+        with self._lock, self._guard("read"):
             row = self._db.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
         if row is None:
             raise KeyError(attempt_id)
         return _attempt(row)
 
     def decisions(self, transcript_id: int) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, self._guard("read"):
             return self._db.execute(
                 "SELECT * FROM decisions WHERE transcript_id = ? ORDER BY id", (transcript_id,)
             ).fetchall()
 
+    def output_owners(self, output_hash: str) -> list[str]:
+        """Paths of the transcripts whose accepted output had exactly this content: who
+        a file on disk belongs to, if the tool wrote it."""
+        with self._lock, self._guard("read"):
+            rows = self._db.execute(
+                "SELECT DISTINCT t.path FROM decisions d JOIN transcripts t "
+                "ON t.id = d.transcript_id WHERE d.output_hash = ? ORDER BY t.path",
+                (output_hash,),
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def known_files(self) -> dict[str, tuple[int, int, str]]:
         """``path -> (size, mtime_ns, hash)``, so a scan re-hashes only changed files."""
-        with self._lock:
+        with self._lock, self._guard("read"):
             rows = self._db.execute("SELECT path, size, mtime_ns, content_hash FROM transcripts")
             return {r["path"]: (r["size"], r["mtime_ns"], r["content_hash"]) for r in rows}
 
@@ -224,7 +268,9 @@ class Library:
                 row = db.execute(
                     "SELECT id, content_hash FROM transcripts WHERE path = ?", (file.path,)
                 ).fetchone()
-                if row is None:
+                if file.problem is not None:
+                    self._record_problem(db, file, row, now)
+                elif row is None:
                     db.execute(
                         "INSERT INTO transcripts (path, content_hash, size, mtime_ns, status, "
                         "updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
@@ -245,6 +291,26 @@ class Library:
                         "WHERE id = ?",
                         (file.size, file.mtime_ns, row["id"]),
                     )
+
+    def _record_problem(
+        self, db: sqlite3.Connection, file: ScannedFile, row: sqlite3.Row | None, now: float
+    ) -> None:
+        """A name that is no readable transcript fails with the reason. It has no content,
+        so a readable file back under that name counts as changed and is processed anew;
+        decided work and a file being processed are left as they are."""
+        if row is None:
+            db.execute(
+                "INSERT INTO transcripts (path, content_hash, size, mtime_ns, status, reason, "
+                "updated_at) VALUES (?, '', 0, 0, 'failed', ?, ?)",
+                (file.path, file.problem, now),
+            )
+        else:
+            db.execute(
+                "UPDATE transcripts SET content_hash = '', size = 0, mtime_ns = 0, "
+                "status = 'failed', reason = ?, updated_at = ? WHERE id = ? AND status IN "
+                "('pending', 'review', 'failed', 'missing')",
+                (file.problem, now, row["id"]),
+            )
 
     def rename(self, old_path: str, new_path: str) -> bool:
         """A moved or renamed source keeps its state; False if ``old_path`` is unknown or
@@ -423,7 +489,8 @@ class Library:
         output_path: str | None = None,
         output_hash: str | None = None,
     ) -> None:
-        """Record accept or reject; the transcript takes that status."""
+        """Record accept or reject; the transcript takes that status (and loses any
+        reason an earlier failed accept left)."""
         with self.transaction() as db:
             row = db.execute(
                 "SELECT candidate_attempt FROM transcripts WHERE id = ?", (transcript_id,)
@@ -434,3 +501,10 @@ class Library:
                 (transcript_id, decision, row[0], output_path, output_hash, time.time()),
             )
             self._set_status(db, transcript_id, decision)
+            db.execute("UPDATE transcripts SET reason = NULL WHERE id = ?", (transcript_id,))
+
+    def set_reason(self, transcript_id: int, reason: str) -> None:
+        """Say why a transcript stays where it is (an accept that was refused) without
+        changing its status; ``status`` shows it."""
+        with self.transaction() as db:
+            db.execute("UPDATE transcripts SET reason = ? WHERE id = ?", (reason, transcript_id))

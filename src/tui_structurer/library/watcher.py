@@ -3,11 +3,13 @@
 A new or changed file is handed on only once it is *stable*: its size and mtime did not
 change for the quiet period and it can be read, so a file still being copied is never
 processed half-written. Hidden and temporary names are ignored until they are renamed to
-a real one; the state and output folders are never watched as input.
+a real one; the state and output folders (this folder's and those of tui-structurer
+folders inside it) are never watched as input.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -17,7 +19,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from tui_structurer.library.scan import is_candidate_name
+from tui_structurer.library.scan import is_candidate_name, is_output_folder
+from tui_structurer.transcripts.source_file import SourceError, open_regular
 
 DEFAULT_QUIET_S = 2.0
 SETTLE_TICK_S = 0.25
@@ -50,7 +53,7 @@ class FolderWatcher(FileSystemEventHandler):
         quiet_s: float = DEFAULT_QUIET_S,
     ):
         self.root = root.resolve()
-        self.excluded = [p.resolve() for p in excluded]
+        self.excluded = [Path(os.path.realpath(p)) for p in excluded]
         self.callbacks = callbacks
         self.quiet_s = quiet_s
         self._settling: dict[str, _Settling | None] = {}
@@ -88,6 +91,9 @@ class FolderWatcher(FileSystemEventHandler):
             return None
         if any(part.startswith(".") for part in relative.parts):
             return None
+        for depth in range(len(relative.parts), 0, -1):
+            if is_output_folder(self.root.joinpath(*relative.parts[:depth]), self.root):
+                return None
         return relative.as_posix()
 
     def _track(self, relative: str) -> None:
@@ -149,7 +155,7 @@ class FolderWatcher(FileSystemEventHandler):
         for relative, seen in pending.items():
             path = self.root / relative
             try:
-                stat = path.stat()
+                stat = _stat(path)
             except OSError:
                 with self._lock:
                     self._settling.pop(relative, None)
@@ -177,10 +183,28 @@ class FolderWatcher(FileSystemEventHandler):
         return sorted(ready)
 
 
-def _readable(path: Path) -> bool:
+def _stat(path: Path) -> os.stat_result:
+    """The file's own details, or the link's when it leads nowhere or loops: such a
+    name settles like any other and the scan records why it cannot be used."""
     try:
-        with path.open("rb") as handle:
-            handle.read(1)
+        return path.stat()
+    except OSError:
+        return path.lstat()
+
+
+def _readable(path: Path) -> bool:
+    """Whether a regular file can be read now. Anything else is ready as it is: a named
+    pipe would block the open forever, and the scan says why it is no transcript."""
+    try:
+        fd = open_regular(path)
+    except SourceError:
+        return True
     except OSError:
         return False
+    try:
+        os.read(fd, 1)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return True

@@ -17,7 +17,6 @@ from tui_structurer.errors import Cancelled, FileProblem, RetryLater
 from tui_structurer.library import Status, StoreError, TranscriptRecord
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.outputs import OutputError
-from tui_structurer.library.scan import file_hash
 from tui_structurer.pipeline import AttemptFinished, Outcome, Pipeline, PipelineEvent
 from tui_structurer.processing.events import FileEvent, FileFinished, FileResult, FileStarted
 from tui_structurer.processing.review import best_attempt
@@ -134,13 +133,13 @@ class _FileRun:
         folder, record = self.job.folder, self.record
         library = folder.library
         try:
-            changed = file_hash(folder.source(record.path)) != record.content_hash
+            changed = folder.source_hash(record.path) != record.content_hash
         except FileNotFoundError:
             library.mark_missing(record.path)  # its attempts stay on record
             return self.finish(
                 Status.MISSING, "the source was deleted while it was processed", outcome
             )
-        except OSError:
+        except OSError:  # no longer a regular file inside the folder
             changed = True
         if changed:
             library.return_to_pending(record.id)

@@ -1,13 +1,29 @@
-"""Names and texts made safe to print: a file name may hold escape sequences or line
-breaks that would fake a status line or clear the screen."""
+"""Text from the file system, made safe to print on a terminal."""
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Controls, invisible format characters (bidi overrides among them), undecodable bytes
+and line separators: in a file name they could move the cursor, clear the screen,
+reverse text or start a fake line."""
 
 
-def printable_path(name: str) -> str:
-    """``name`` with every control character written as an escape (``\\n``, ``\\x1b``)."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"
+
+
+def printable_path(text: str) -> str:
+    """``text`` (a path, or a message naming one) with every unsafe character escaped
+    as ``\\x1b`` / ``\\u202e``; ordinary text, accents and scripts are left alone."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _escaped(char) if unicodedata.category(char) in _UNSAFE else char for char in text
+    )

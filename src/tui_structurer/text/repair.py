@@ -1,10 +1,11 @@
 """Repair mode: keep the source's words, take only the model's structure.
 
 The model's output is aligned to the source word by word. Where a source word is matched,
-it takes the output's punctuation around it, its capitalization and any paragraph break
-before it. Where the model dropped or rewrote words, the source words stay exactly as
-they were and the span is reported for review. Words therefore survive by construction.
-"""
+it takes the output's structure marks around it, its capitalization and any paragraph
+break before it; the word itself, symbols and all ("$50", "C++"), is the source's. Where
+the model rewrote a word, the source word stays (with the model's marks and, letter for
+letter, its case); where it dropped words, they stay exactly as they were. Both spans are
+reported for review. Words therefore survive by construction."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from tui_structurer.text.words import Token, tokenize
+from tui_structurer.text.words import Token, split_edges, tokenize
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,16 +23,6 @@ class Repaired:
     text: str
     unmatched: tuple[tuple[int, int], ...]
     """``(start, end)`` source word indexes kept verbatim because the model changed them."""
-
-
-def _split_core(surface: str) -> tuple[str, str, str]:
-    start = 0
-    end = len(surface)
-    while start < end and not surface[start].isalnum():
-        start += 1
-    while end > start and not surface[end - 1].isalnum():
-        end -= 1
-    return surface[:start], surface[start:end], surface[end:]
 
 
 def _with_case_of(source_core: str, model_core: str) -> str:
@@ -51,11 +42,17 @@ def _with_case_of(source_core: str, model_core: str) -> str:
 
 
 def _carry(source: Token, model: Token) -> str:
-    _, core, _ = _split_core(source.text)
-    prefix, model_core, suffix = _split_core(model.text)
-    if not core:
-        return source.text
-    return prefix + _with_case_of(core, model_core) + suffix
+    """The source word itself (its symbols included) in the model's marks and case."""
+    _, core, _ = split_edges(source.text)
+    before, model_core, after = split_edges(model.text)
+    return before + _with_case_of(core, model_core) + after
+
+
+def _note_unmatched(spans: list[tuple[int, int]], start: int, end: int) -> None:
+    if spans and spans[-1][1] == start:
+        spans[-1] = (spans[-1][0], end)
+    else:
+        spans.append((start, end))
 
 
 def repair(source: str, output: str) -> Repaired:
@@ -72,10 +69,14 @@ def repair(source: str, output: str) -> Repaired:
         if op.dest_end - op.dest_start > op.src_end - op.src_start and pieces:
             # Words the model added are dropped, but a sentence end it put on the last
             # of them still belongs to the text ("came home again!" -> "came home!").
-            _, _, suffix = _split_core(out_tokens[op.dest_end - 1].text)
-            if suffix and not _split_core(pieces[-1])[2] and op.src_end == op.src_start:
+            _, _, suffix = split_edges(out_tokens[op.dest_end - 1].text)
+            if suffix and not split_edges(pieces[-1])[2] and op.src_end == op.src_start:
                 pieces[-1] += suffix
-        if op.tag == "equal":
+        if op.tag in ("equal", "replace"):
+            # A rewritten word ("Don't" for "dont", "50" for "$50") stays the source's
+            # word but still takes the marks and case the model put at that place.
+            if op.tag == "replace":
+                _note_unmatched(unmatched, op.src_start, op.src_end)
             for offset in range(op.src_end - op.src_start):
                 model_token = out_tokens[op.dest_start + offset]
                 index = op.src_start + offset
@@ -85,10 +86,7 @@ def repair(source: str, output: str) -> Repaired:
                     pieces.append(" ")
                 pieces.append(_carry(src_tokens[index], model_token))
         elif op.src_end > op.src_start:
-            if unmatched and unmatched[-1][1] == op.src_start:
-                unmatched[-1] = (unmatched[-1][0], op.src_end)
-            else:
-                unmatched.append((op.src_start, op.src_end))
+            _note_unmatched(unmatched, op.src_start, op.src_end)
             for index in range(op.src_start, op.src_end):
                 if pieces:
                     pieces.append(" ")

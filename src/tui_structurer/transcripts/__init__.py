@@ -6,7 +6,8 @@ from tui_structurer.transcripts.reader import (
     SUPPORTED_SUFFIXES,
     Transcript,
     TranscriptError,
+    read_source,
     read_transcript,
 )
 
-__all__ = ["SUPPORTED_SUFFIXES", "Transcript", "TranscriptError", "read_transcript"]
+__all__ = ["SUPPORTED_SUFFIXES", "Transcript", "TranscriptError", "read_source", "read_transcript"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tui_structurer.errors import FileProblem
 from tui_structurer.text.words import word_keys
@@ -15,6 +16,7 @@ from tui_structurer.transcripts.formats import (
     vtt_text,
     whisper_json_text,
 )
+from tui_structurer.transcripts.source_file import SourceError, open_inside, open_regular, read_all
 
 _PARSERS: dict[str, Callable[[str], str]] = {
     ".txt": lambda raw: raw,
@@ -70,22 +72,41 @@ def parse(data: bytes, suffix: str) -> Transcript:
     return Transcript(text, tuple(warnings))
 
 
-def read_transcript(path: Path, max_bytes: int) -> Transcript:
-    """Read ``path``; every way it can fail becomes a :class:`TranscriptError`."""
+def _read(opener: Callable[[], int], suffix: str, max_bytes: int) -> Transcript:
+    """Open with ``opener``, refuse what is too large before reading it, then parse."""
     try:
-        if path.is_dir():
-            raise TranscriptError("is a directory, not a file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise TranscriptError(
-                f"too large: {_megabytes(size)}, the limit is {_megabytes(max_bytes)} "
-                "(settings.max_file_bytes in models.toml)"
-            )
-        data = path.read_bytes()
+        fd = opener()
+        try:
+            size = os.fstat(fd).st_size
+            if size > max_bytes:
+                raise TranscriptError(
+                    f"too large: {_megabytes(size)}, the limit is {_megabytes(max_bytes)} "
+                    "(settings.max_file_bytes in models.toml)"
+                )
+            data = read_all(fd, max_bytes)
+        finally:
+            os.close(fd)
+    except SourceError as exc:
+        raise TranscriptError(str(exc)) from exc
     except PermissionError as exc:
         raise TranscriptError("cannot be read: permission denied") from exc
     except FileNotFoundError as exc:
         raise TranscriptError("the file no longer exists") from exc
     except OSError as exc:
         raise TranscriptError(f"cannot be read: {exc.strerror or exc}") from exc
-    return parse(data, path.suffix)
+    if len(data) > max_bytes:
+        raise TranscriptError(f"too large: it grew past {_megabytes(max_bytes)} while read")
+    return parse(data, suffix)
+
+
+def read_transcript(path: Path, max_bytes: int) -> Transcript:
+    """Read the file ``path`` (links followed); every way it can fail becomes a
+    :class:`TranscriptError`."""
+    return _read(lambda: open_regular(path), path.suffix, max_bytes)
+
+
+def read_source(root: Path, relative: str, max_bytes: int) -> Transcript:
+    """Read the transcript ``relative`` of the folder ``root`` (a resolved path) without
+    following links out of it: see :func:`~tui_structurer.transcripts.source_file.open_inside`.
+    """
+    return _read(lambda: open_inside(root, relative), PurePosixPath(relative).suffix, max_bytes)

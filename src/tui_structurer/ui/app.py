@@ -138,6 +138,8 @@ class StructurerApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load_folder(self) -> None:
+        for note in self.session.folder.notes():
+            self.call_from_thread(self.notify, note, severity="warning", timeout=10)
         self.session.folder.refresh()
         self.post_message(RecordsLoaded(self.session.folder.library.transcripts()))
         self.session.enqueue_pending()
