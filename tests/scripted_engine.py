@@ -5,8 +5,9 @@ retries, several files in flight) in milliseconds and without timing.
 Each ``generate`` call takes the next item of ``replies``: text is streamed a word at a
 time; an exception is raised before any text (as a server refusing a request would). When
 the replies run out, the transcript is echoed back. ``generate_strict`` takes the next
-item of ``strict_replies`` the same way, else writes the chunk's words as a sentence with
-a comma every :attr:`comma_every` words (deterministic structure). ``on_piece`` is called
+item of ``strict_replies`` the same way, else writes the chunk's words with a comma
+every :attr:`comma_every` words and a full stop every :attr:`sentence_every` words
+(deterministic structure that passes the gate). ``on_piece`` is called
 before each piece is yielded, so a test can act in the middle of a generation (delete
 the source, set the cancel event).
 """
@@ -35,6 +36,7 @@ class ScriptedEngine:
     replies: list[Reply] = field(default_factory=list)
     strict_replies: list[Reply] = field(default_factory=list)
     comma_every: int = 4
+    sentence_every: int = 12
     on_piece: Callable[[str], None] | None = None
     gate: threading.Event | None = None
     """When given, every generation waits for it before its first piece (tests that
@@ -102,9 +104,11 @@ class ScriptedEngine:
         for index, word in enumerate(chunk.words):
             if index == 0:
                 pieces.append(word[:1].upper() + word[1:] if chunk.starts_sentence else word)
-                continue
-            comma = "," if index % self.comma_every == 0 else ""
-            pieces.append(f"{comma} {word}")
+            elif index % self.sentence_every == 0:
+                pieces.append(f". {word[:1].upper()}{word[1:]}")
+            else:
+                comma = "," if index % self.comma_every == 0 else ""
+                pieces.append(f"{comma} {word}")
         pieces.append("." if chunk.next_word is None else "")
         yield from self._stream([p for p in pieces if p], cancel, prompt)
 

@@ -111,8 +111,13 @@ def test_vtt_drops_header_notes_ids_timestamps_and_tags(tmp_path: Path) -> None:
 
 
 def test_whisper_json_text_and_segments(tmp_path: Path) -> None:
-    with_text = json.dumps({"text": " " + TEXT, "segments": [{"text": "ignored"}]})
-    assert read_transcript(write(tmp_path, "a.json", with_text), LIMIT).text == TEXT
+    """Segments are read when there are any (they are written back one by one); a file
+    with only a ``text`` is read from it."""
+    only_text = json.dumps({"text": " " + TEXT, "language": "en"})
+    read = read_transcript(write(tmp_path, "a.json", only_text), LIMIT)
+    assert read.text == TEXT and read.layout is not None
+    written = json.loads(read.layout.write([w.upper() for w in TEXT.split()]))
+    assert written == {"text": " " + TEXT.upper(), "language": "en"}
     segments = json.dumps({"segments": [{"text": " so this is"}, {"text": " a talk"}]})
     assert read_transcript(write(tmp_path, "b.json", segments), LIMIT).text == "so this is a talk"
 

@@ -97,3 +97,54 @@ def test_whisperx_speakers_become_labelled_turns_and_stay_in_their_field() -> No
     speakers = [s["speaker"] for s in written["segments"]]
     assert speakers == [s["speaker"] for s in original["segments"]]
     assert "SPEAKER" not in " ".join(s["text"] for s in written["segments"])
+
+
+def test_each_source_word_takes_the_output_spelling_aligned_to_it() -> None:
+    from tui_structurer.text.word_map import words_for_source
+
+    source = "so the ferry was late again"
+    assert words_for_source(source, "So, the ferry was late again.") == [
+        "So,", "the", "ferry", "was", "late", "again."
+    ]  # fmt: skip
+    # dropped words stay as the source has them; added ones join the word before them
+    assert words_for_source(source, "So the boat was very late.") == [
+        "So", "the", "ferry", "was very", "late.", "again"
+    ]  # fmt: skip
+
+
+def test_accepting_writes_the_source_format_beside_the_text(tmp_path: Path) -> None:
+    """Subtitles and Whisper JSON come back in their own format, all outputs at once."""
+    import shutil
+
+    from processing_helpers import run_until_idle
+    from scripted_engine import ScriptedEngine, scripted_loader
+    from tui_structurer.config import load_config
+    from tui_structurer.engines.pool import EnginePool
+    from tui_structurer.library import Status
+    from tui_structurer.library.folder import Folder
+    from tui_structurer.processing.session import ReviewSession
+
+    root = tmp_path / "talks"
+    root.mkdir()
+    for name in ("ferry-interview.srt", "compost-workshop.vtt", "cedar-mill.whisper.json"):
+        shutil.copy(FORMATS / name, root / name)
+    folder = Folder(root, Path("structured"))
+    folder.refresh()
+    engine = ScriptedEngine(comma_every=6)
+    session = ReviewSession(folder, load_config(), EnginePool(scripted_loader(engine)), True)
+    results = run_until_idle(session)
+    assert {r.status for r in results} == {Status.ACCEPTED}
+    out = root / "structured"
+    srt = (out / "ferry-interview.srt").read_text()
+    original = (root / "ferry-interview.srt").read_text()
+    assert TIMING.findall(srt) == TIMING.findall(original)
+    assert srt.startswith("1\n00:00:00,000 --> 00:00:03,480\nSo how long")
+    assert (out / "ferry-interview.srt.md").read_text().startswith("So how long")
+    vtt = (out / "compost-workshop.vtt").read_text()
+    assert "intro-1\n00:00:00.000 --> 00:00:04.200 line:85%\nOkay everyone" in vtt
+    written = json.loads((out / "cedar-mill.whisper.json").read_text())
+    assert written["segments"][0]["text"].startswith(" So this morning")
+    assert written["segments"][0]["words"][0]["word"] == " So"
+    decisions = folder.library.decisions(folder.library.transcripts()[0].id)
+    assert decisions[-1]["output_path"].endswith(".md")
+    session.close()

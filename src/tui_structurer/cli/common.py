@@ -16,8 +16,20 @@ def error(message: str) -> None:
     print(f"tui-structurer: {message}", file=sys.stderr)
 
 
+def folder_of(config: Config, folder: Path, out: Path | None, read_only: bool = False) -> Folder:
+    """``folder`` opened with the output settings of ``config``."""
+    settings = config.settings
+    return Folder(
+        folder,
+        out or Path(settings.output_dir),
+        read_only,
+        outputs=settings.outputs,
+        max_file_bytes=settings.max_file_bytes,
+    )
+
+
 def open_folder(config: Config, folder: Path, out: Path | None) -> Folder:
     """Open ``folder`` for work and bring its state up to date with the disk."""
-    opened = Folder(folder, out or Path(config.settings.output_dir))
+    opened = folder_of(config, folder, out)
     opened.refresh()
     return opened

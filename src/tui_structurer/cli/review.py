@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from tui_structurer.cli.common import EXIT_OK
+from tui_structurer.cli.common import EXIT_OK, folder_of
 from tui_structurer.config import Config
 from tui_structurer.config.model_choice import use_model
-from tui_structurer.library.folder import Folder
 
 
 def command(args: argparse.Namespace, config: Config) -> int:
@@ -17,7 +15,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
 
     if args.model:
         config = use_model(config, args.model)
-    folder = Folder(args.folder, args.out or Path(config.settings.output_dir))
+    folder = folder_of(config, args.folder, args.out)
     session = ReviewSession(folder, config)
     try:
         start = config.settings.start_processing and not args.paused

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from tui_structurer.cli.common import EXIT_OK, error, open_folder
+from tui_structurer.cli.common import EXIT_OK, error, folder_of, open_folder
 from tui_structurer.cli.summary import summarize
 from tui_structurer.config import Config
 from tui_structurer.library import Status
-from tui_structurer.library.folder import Folder
 from tui_structurer.library.folder_lock import FolderBusyError
 from tui_structurer.processing.events import FileResult
 from tui_structurer.text.display import printable_path
@@ -21,7 +19,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
         folder = open_folder(config, args.folder, None)
     except FolderBusyError:
         error("another process is working on this folder; showing its last saved state")
-        folder = Folder(args.folder, Path(config.settings.output_dir), read_only=True)
+        folder = folder_of(config, args.folder, None, read_only=True)
     try:
         records = folder.library.transcripts()
         notes = folder.notes()

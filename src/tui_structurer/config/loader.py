@@ -18,6 +18,7 @@ from tui_structurer.config.schema import (
     Settings,
 )
 
+OUTPUT_KINDS = ("md", "source")
 _SECTIONS = {"settings": Settings, "gate": Gate, "models": ModelProfile, "prompts": Prompt}
 _TOP_KEYS = [*_SECTIONS, "cascade"]
 
@@ -105,6 +106,14 @@ def _check_values(config: Config, origin: dict[str, Path]) -> None:
         raise ConfigError(origin.get("gate"), "gate.min_likeness", "must be between 0 and 1")
     if gate.max_removed_run < 0:
         raise ConfigError(origin.get("gate"), "gate.max_removed_run", "must be 0 or more")
+    unknown = [o for o in config.settings.outputs if o not in OUTPUT_KINDS]
+    if unknown or not config.settings.outputs:
+        raise ConfigError(
+            origin.get("settings"),
+            "settings.outputs",
+            f"must list one or more of {', '.join(map(repr, OUTPUT_KINDS))}"
+            + (f", not {unknown[0]!r}" if unknown else ""),
+        )
     if config.settings.max_file_bytes < 1:
         raise ConfigError(
             origin.get("settings"), "settings.max_file_bytes", "must be a positive number"

@@ -25,6 +25,16 @@ class Settings:
     """Whether the review app watches the folder for transcripts dropped in later."""
     quiet_seconds: float = 2.0
     """A dropped file is processed once its size and time stayed unchanged this long."""
+    outputs: list[str] = field(default_factory=lambda: ["md", "source"])
+    """What accepting writes: "md" (the structured text as Markdown prose) and "source"
+    (subtitles and Whisper JSON written back in their own format, with the same cues,
+    timings and fields). Written together: all of them or none."""
+    existing_punctuation: Literal["keep", "redo"] = "keep"
+    """"keep": where the source is already punctuated, its marks and capitals stay and
+    the model fills only the stretches without; "redo": the model decides every gap."""
+    punctuated_marks_per_100_words: float = 4.0
+    """A stretch of the source with this many marks per 100 words counts as punctuated
+    (speech-recognition output without punctuation has none; human text 7 to 14)."""
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
 
 from tui_structurer import paths
 from tui_structurer.errors import UsageError
@@ -16,12 +17,18 @@ from tui_structurer.library.outputs import (
     OutputFolder,
     PlacementError,
     output_hash,
-    write_output,
+    write_outputs,
 )
 from tui_structurer.library.records import Status, TranscriptRecord
 from tui_structurer.library.scan import scan
 from tui_structurer.library.store import Library
-from tui_structurer.transcripts import Transcript, read_source
+from tui_structurer.text.word_map import words_for_source
+from tui_structurer.transcripts import (
+    OWN_FORMAT_SUFFIXES,
+    Transcript,
+    TranscriptError,
+    read_source,
+)
 from tui_structurer.transcripts.source_file import hash_fd, open_inside
 
 
@@ -67,7 +74,14 @@ def output_bytes(text: str) -> bytes:
 class Folder:
     """Everything about one transcript folder. Originals are only ever read."""
 
-    def __init__(self, root: Path, out_dir: Path, read_only: bool = False):
+    def __init__(
+        self,
+        root: Path,
+        out_dir: Path,
+        read_only: bool = False,
+        outputs: Sequence[str] = ("md", "source"),
+        max_file_bytes: int = 5_000_000,
+    ):
         """Open ``root`` for work, or with ``read_only`` just to look at its state.
 
         ``out_dir`` is absolute or relative to ``root``; one that could put an output on
@@ -81,6 +95,9 @@ class Folder:
         if not root.is_dir():
             raise FolderError(f"{root} is not a folder")
         self.root = root.resolve()
+        self.outputs = tuple(outputs)
+        """What accepting writes: "md", "source" (settings.outputs)."""
+        self.max_file_bytes = max_file_bytes
         try:
             self._outputs = OutputFolder.place(self.root, out_dir)
         except PlacementError as exc:
@@ -198,42 +215,75 @@ class Folder:
             raise ValueError(f"{record.path} has no output to accept yet")
         return output_bytes(self.library.attempt(record.candidate_attempt).final_output)
 
-    def accept(self, transcript_id: int, replace_foreign: bool = False) -> Path:
-        """Write the candidate to the output folder, then record the decision.
+    def outputs_of(self, relative: str) -> list[str]:
+        """The files accepting the source ``relative`` writes, relative to the output
+        folder: the Markdown text and, for subtitles and Whisper JSON, the source's own
+        format (settings.outputs says which); the first is the one reconciled on open."""
+        own_format = PurePosixPath(relative).suffix.lower() in OWN_FORMAT_SUFFIXES
+        names = []
+        if "md" in self.outputs or not own_format:
+            names.append(output_name(relative))
+        if "source" in self.outputs and own_format:
+            names.append(relative)
+        return names
 
-        A file already at the output's place is replaced only if it is this
+    def _source_format(self, record: TranscriptRecord, text: str) -> bytes:
+        """The source written back in its own format with ``text``'s words in place."""
+        try:
+            source = self.read_source(record.path, self.max_file_bytes)
+            unchanged = self.source_hash(record.path) == record.content_hash
+        except (TranscriptError, OSError) as exc:
+            raise OutputError(f"the source cannot be read to write its own format: {exc}") from exc
+        if not unchanged or source.layout is None:
+            raise OutputError(
+                "the source changed since it was structured; it will be processed again"
+            )
+        return source.layout.write(words_for_source(source.text, text)).encode("utf-8")
+
+    def accept(self, transcript_id: int, replace_foreign: bool = False) -> Path:
+        """Write the candidate's outputs (:meth:`outputs_of`), all or none, then record
+        the decision; returns the path of the first.
+
+        A file already at an output's place is replaced only if it is this
         transcript's own earlier output or already holds this text; anything else (a
         hand-edited output, another program's file, another transcript's output) raises
-        :class:`ForeignOutputError` and is left as it is, unless ``replace_foreign`` (the
-        person said to replace it). Any other failure is an :class:`OutputError`. Either
-        way the transcript stays where it was, with the reason recorded (``status``
-        shows it) until it is decided.
+        :class:`ForeignOutputError` and nothing is written, unless ``replace_foreign``
+        (the person said to replace it). Any other failure is an :class:`OutputError`.
+        Either way the transcript stays where it was, with the reason recorded
+        (``status`` shows it) until it is decided.
 
-        The file is written first: if the process dies in between, the transcript is
+        The files are written first: if the process dies in between, the transcript is
         still ``review`` and the next open finds it accepted (:meth:`reconcile`).
         """
         record = self.library.get(transcript_id)
         data = self._candidate_bytes(record)
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.output_for(record.path)
+        names = self.outputs_of(record.path)
 
-        def approve(existing: str) -> None:
-            if replace_foreign or existing == digest:
+        def approve(relative: str, existing: str) -> None:
+            if replace_foreign or existing == digests.get(relative):
                 return
             owners = self.library.output_owners(existing)
             if record.path not in owners:
-                raise ForeignOutputError(target, owners[0] if owners else None)
+                raise ForeignOutputError(self.out_dir / relative, owners[0] if owners else None)
 
         try:
             problem = self.output_problem()
             if problem:
                 raise OutputError(problem)
-            write_output(self._outputs, output_name(record.path), data, approve)
+            text = data.decode("utf-8")
+            files = [
+                (name, data if name.endswith(".md") else self._source_format(record, text))
+                for name in names
+            ]
+            digests = {name: hashlib.sha256(body).hexdigest() for name, body in files}
+            written = write_outputs(self._outputs, files, approve)
         except OutputError as exc:
             self.library.set_reason(transcript_id, f"could not write the output: {exc}")
             raise
-        self.library.record_decision(transcript_id, Status.ACCEPTED, str(target), digest)
-        return target
+        paths = [str(self.out_dir / name) for name in names]
+        further = list(zip(paths[1:], written[1:], strict=True))
+        self.library.record_decision(transcript_id, Status.ACCEPTED, paths[0], written[0], further)
+        return self.out_dir / names[0]
 
     def reconcile(self) -> tuple[str, ...]:
         """Record the acceptances a kill interrupted: every transcript in review whose
@@ -242,11 +292,11 @@ class Folder:
         for record in self.library.transcripts(Status.REVIEW):
             if record.candidate_attempt is None:
                 continue
-            on_disk = output_hash(self._outputs, output_name(record.path))
-            if on_disk is None:
+            on_disk = output_hash(self._outputs, self.outputs_of(record.path)[0])
+            if on_disk is None or not self.outputs_of(record.path)[0].endswith(".md"):
                 continue
             if hashlib.sha256(self._candidate_bytes(record)).hexdigest() == on_disk:
-                target = str(self.output_for(record.path))
+                target = str(self.out_dir / self.outputs_of(record.path)[0])
                 self.library.record_decision(record.id, Status.ACCEPTED, target, on_disk)
                 found.append(record.path)
         return tuple(found)

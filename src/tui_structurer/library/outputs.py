@@ -220,10 +220,14 @@ def output_hash(folder: OutputFolder, relative: str) -> str | None:
         return None
 
 
+def _temp_name() -> str:
+    """One of the tool's own temporary names (the only files it ever removes)."""
+    return f"{TEMP_PREFIX}{''.join(secrets.choice(_TEMP_CHARS) for _ in range(8))}{TEMP_SUFFIX}"
+
+
 def _new_temp(dir_fd: int) -> tuple[str, int]:
     while True:
-        token = "".join(secrets.choice(_TEMP_CHARS) for _ in range(8))
-        name = f"{TEMP_PREFIX}{token}{TEMP_SUFFIX}"
+        name = _temp_name()
         try:
             return name, os.open(name, _NEW_FILE_FLAGS, NEW_FILE_MODE, dir_fd=dir_fd)
         except FileExistsError:
@@ -238,47 +242,108 @@ def write_output(
     marked: bool = True,
 ) -> str:
     """Write ``data`` to ``folder``/``relative`` so that it is either fully there or not
-    changed; returns its sha256. The output folder gets the marker unless not
-    ``marked``.
-
-    A file already there is hashed and passed to ``approve``, which raises to keep it.
-    The data goes to a temporary file next to the target, is flushed to disk, and
-    replaces the target in one rename.
-    """
-    parts = PurePosixPath(relative).parts
-    target = folder.path / relative
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        with _opened(folder, parts[:-1], create=True, marked=marked) as dir_fd:
-            assert dir_fd is not None
-            existing = _existing_hash(dir_fd, parts[-1], target)
-            if existing is not None:
-                approve(existing)
-            _replace(dir_fd, parts[-1], data)
-    except OutputError:
-        raise
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    changed; returns its sha256 (see :func:`write_outputs`)."""
+    (digest,) = write_outputs(folder, [(relative, data)], lambda _, h: approve(h), marked)
     return digest
 
 
-def _replace(dir_fd: int, name: str, data: bytes) -> None:
+def write_outputs(
+    folder: OutputFolder,
+    files: Sequence[tuple[str, bytes]],
+    approve: Callable[[str, str], None],
+    marked: bool = True,
+) -> list[str]:
+    """Write every ``(relative, data)`` into ``folder``, all of them or none; returns
+    their sha256s. The output folder gets the marker unless not ``marked``.
+
+    A file already at a place is hashed and passed to ``approve(relative, hash)``,
+    which raises to keep it (then nothing is written). Each text goes to a temporary
+    file beside its target and is flushed to disk; only then are the targets replaced,
+    one rename each, and if one of those fails the ones already replaced get their
+    earlier content back (kept as a hard link until the end).
+    """
+    digests = [hashlib.sha256(data).hexdigest() for _, data in files]
+    with contextlib.ExitStack() as stack:
+        staged: list[tuple[int, str, str, str | None]] = []
+        """(folder fd, target name, temporary name, name of the kept earlier file)"""
+        try:
+            for relative, data in files:
+                parts = PurePosixPath(relative).parts
+                target = folder.path / relative
+                dir_fd = stack.enter_context(_opened(folder, parts[:-1], True, marked))
+                assert dir_fd is not None
+                existing = _existing_hash(dir_fd, parts[-1], target)
+                if existing is not None:
+                    approve(relative, existing)
+                temp = _staged_temp(dir_fd, data)
+                kept = _kept_copy(dir_fd, parts[-1]) if existing is not None else None
+                staged.append((dir_fd, parts[-1], temp, kept))
+            done = 0
+            try:
+                for dir_fd, name, temp, _ in staged:
+                    os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+                    done += 1
+            except OSError:
+                _restore(staged[:done])
+                raise
+        except OutputError:
+            _discard(staged)
+            raise
+        except OSError as exc:
+            _discard(staged)
+            raise OutputError(f"cannot write the outputs: {exc.strerror or exc}") from exc
+        _discard([(fd, name, temp, kept) for fd, name, temp, kept in staged], temps=False)
+        for dir_fd, *_ in staged:
+            with contextlib.suppress(OSError):
+                os.fsync(dir_fd)
+    return digests
+
+
+def _staged_temp(dir_fd: int, data: bytes) -> str:
+    """A temporary file holding ``data``, flushed to disk; its name."""
     temp, fd = _new_temp(dir_fd)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
     except BaseException:
+        os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(temp, dir_fd=dir_fd)
         raise
-    with contextlib.suppress(OSError):
-        os.fsync(dir_fd)
+    os.close(fd)
+    return temp
+
+
+def _kept_copy(dir_fd: int, name: str) -> str:
+    """A second name for the file now at ``name`` (one of the tool's temporary names,
+    removed on the next open if the process dies), so it can be put back."""
+    while True:
+        temp = _temp_name()
+        try:
+            os.link(name, temp, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
+            return temp
+        except FileExistsError:
+            continue
+
+
+def _restore(replaced: Sequence[tuple[int, str, str, str | None]]) -> None:
+    """Put back what the first renames replaced (or remove what they created)."""
+    for dir_fd, name, _, kept in replaced:
+        with contextlib.suppress(OSError):
+            if kept is None:
+                os.unlink(name, dir_fd=dir_fd)
+            else:
+                os.replace(kept, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+
+
+def _discard(staged: Sequence[tuple[int, str, str, str | None]], temps: bool = True) -> None:
+    """Remove the temporary files (the new texts unless renamed, and the kept copies)."""
+    for dir_fd, _, temp, kept in staged:
+        for name in ([temp] if temps else []) + ([kept] if kept else []):
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=dir_fd)
 
 
 def write_atomic(path: Path, text: str) -> str:

@@ -52,5 +52,11 @@ CREATE TABLE IF NOT EXISTS decisions (
     decided_at REAL NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS decision_outputs (
+    decision_id INTEGER NOT NULL REFERENCES decisions(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,                 -- a further output of the decision (its own format)
+    hash TEXT NOT NULL
+);
+
 CREATE INDEX IF NOT EXISTS attempts_by_transcript ON attempts (transcript_id);
 CREATE INDEX IF NOT EXISTS transcripts_by_status ON transcripts (status, path);

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -33,7 +33,7 @@ from tui_structurer.library.store_file import (
 from tui_structurer.pipeline.result import AttemptResult
 from tui_structurer.text.fidelity import Fidelity
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 UPGRADES: dict[int, tuple[str, ...]] = {
     # Schema 2 records strict decoding: decode calls and fallback notes.
     1: (
@@ -45,6 +45,11 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "ALTER TABLE attempts ADD COLUMN kind TEXT NOT NULL DEFAULT 'model' "
         "CHECK (kind IN ('model', 'edit'))",
         "UPDATE attempts SET kind = 'edit', model = '', prompt = '' WHERE model = '(edited)'",
+    ),
+    # Schema 4 records every output of an acceptance (the source's own format too).
+    3: (
+        "CREATE TABLE decision_outputs (decision_id INTEGER NOT NULL REFERENCES "
+        "decisions(id) ON DELETE CASCADE, path TEXT NOT NULL, hash TEXT NOT NULL)",
     ),
 }
 """Statements that bring a state file from schema N to N + 1, in place."""
@@ -225,8 +230,9 @@ class Library:
         with self._lock, self._guard("read"):
             rows = self._db.execute(
                 "SELECT DISTINCT t.path FROM decisions d JOIN transcripts t "
-                "ON t.id = d.transcript_id WHERE d.output_hash = ? ORDER BY t.path",
-                (output_hash,),
+                "ON t.id = d.transcript_id LEFT JOIN decision_outputs o ON o.decision_id = d.id "
+                "WHERE d.output_hash = ? OR o.hash = ? ORDER BY t.path",
+                (output_hash, output_hash),
             ).fetchall()
         return [row[0] for row in rows]
 
@@ -488,17 +494,23 @@ class Library:
         decision: Status,
         output_path: str | None = None,
         output_hash: str | None = None,
+        further_outputs: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Record accept or reject; the transcript takes that status (and loses any
-        reason an earlier failed accept left)."""
+        reason an earlier failed accept left). ``further_outputs`` are the other files
+        an acceptance wrote, as (path, sha256)."""
         with self.transaction() as db:
             row = db.execute(
                 "SELECT candidate_attempt FROM transcripts WHERE id = ?", (transcript_id,)
             ).fetchone()
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO decisions (transcript_id, decision, attempt_id, output_path, "
                 "output_hash, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (transcript_id, decision, row[0], output_path, output_hash, time.time()),
+            )
+            db.executemany(
+                "INSERT INTO decision_outputs (decision_id, path, hash) VALUES (?, ?, ?)",
+                [(cursor.lastrowid, path, digest) for path, digest in further_outputs],
             )
             self._set_status(db, transcript_id, decision)
             db.execute("UPDATE transcripts SET reason = NULL WHERE id = ?", (transcript_id,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tui_structurer.transcripts.reader import (
+    OWN_FORMAT_SUFFIXES,
     SUPPORTED_SUFFIXES,
     Transcript,
     TranscriptError,
@@ -10,4 +11,11 @@ from tui_structurer.transcripts.reader import (
     read_transcript,
 )
 
-__all__ = ["SUPPORTED_SUFFIXES", "Transcript", "TranscriptError", "read_source", "read_transcript"]
+__all__ = [
+    "OWN_FORMAT_SUFFIXES",
+    "SUPPORTED_SUFFIXES",
+    "Transcript",
+    "TranscriptError",
+    "read_source",
+    "read_transcript",
+]

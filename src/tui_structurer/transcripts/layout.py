@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +77,23 @@ def slot_words(parts: Sequence[Part]) -> Iterator[int]:
     for part in parts:
         if not isinstance(part, str):
             yield part.words
+
+
+class SourceLayout(Protocol):
+    """How a source file is written back with structured words in place of its own."""
+
+    def write(self, words: Sequence[str]) -> str:
+        """The file's text with ``words`` (one per source word, in order) in place."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TextLayout:
+    """A text format (SRT, WebVTT) as parts, with the source's own line breaks."""
+
+    parts: tuple[Part, ...]
+    newline: str = "\n"
+
+    def write(self, words: Sequence[str]) -> str:
+        text = fill(self.parts, words)
+        return text if self.newline == "\n" else text.replace("\n", self.newline)

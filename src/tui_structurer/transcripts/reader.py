@@ -10,22 +10,42 @@ from pathlib import Path, PurePosixPath
 from tui_structurer.errors import FileProblem
 from tui_structurer.text.words import word_keys
 from tui_structurer.transcripts.decoding import NotTextError, decode
-from tui_structurer.transcripts.formats import (
-    FormatError,
-    srt_text,
-    vtt_text,
-    whisper_json_text,
-)
+from tui_structurer.transcripts.layout import SourceLayout, TextLayout
 from tui_structurer.transcripts.source_file import SourceError, open_inside, open_regular, read_all
+from tui_structurer.transcripts.subtitles import Subtitles, parse_srt, parse_vtt
+from tui_structurer.transcripts.whisper_json import WhisperJsonError, parse_whisper_json
 
-_PARSERS: dict[str, Callable[[str], str]] = {
-    ".txt": lambda raw: raw,
-    ".md": lambda raw: raw,
-    ".srt": srt_text,
-    ".vtt": vtt_text,
-    ".json": whisper_json_text,
+Parsed = tuple[str, SourceLayout | None, list[str]]
+"""The spoken text, how to write the file back (None for plain text), warnings."""
+
+
+def _plain(raw: str) -> Parsed:
+    return raw, None, []
+
+
+def _subtitles(parse: Callable[[str], Subtitles]) -> Callable[[str], Parsed]:
+    def parsed(raw: str) -> Parsed:
+        subtitles = parse(raw)
+        return subtitles.text, TextLayout(tuple(subtitles.parts)), subtitles.warnings
+
+    return parsed
+
+
+def _whisper(raw: str) -> Parsed:
+    document = parse_whisper_json(raw)
+    return document.text, document, document.warnings
+
+
+_PARSERS: dict[str, Callable[[str], Parsed]] = {
+    ".txt": _plain,
+    ".md": _plain,
+    ".srt": _subtitles(parse_srt),
+    ".vtt": _subtitles(parse_vtt),
+    ".json": _whisper,
 }
 SUPPORTED_SUFFIXES = frozenset(_PARSERS)
+OWN_FORMAT_SUFFIXES = frozenset({".srt", ".vtt", ".json"})
+"""Formats that are written back as themselves beside the Markdown text."""
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 
 
@@ -39,6 +59,8 @@ class Transcript:
 
     text: str
     warnings: tuple[str, ...] = ()
+    layout: SourceLayout | None = None
+    """How to write the file back in its own format (subtitles, Whisper JSON)."""
 
     @property
     def word_count(self) -> int:
@@ -49,10 +71,15 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
+def unix_lines(text: str) -> str:
+    """Unix line breaks and no invisible characters; every line otherwise as it was
+    (in WebVTT a line holding one space is cue text, not a blank line)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+
+
 def normalize(text: str) -> str:
     """Unix line breaks, no invisible characters, no trailing spaces on lines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    return "\n".join(line.rstrip() for line in unix_lines(text).split("\n")).strip()
 
 
 def parse(data: bytes, suffix: str) -> Transcript:
@@ -64,12 +91,15 @@ def parse(data: bytes, suffix: str) -> Transcript:
         raise TranscriptError("empty file")
     try:
         raw, warnings = decode(data)
-        text = normalize(parser(normalize(raw)))
-    except (NotTextError, FormatError) as exc:
+        spoken, layout, notes = parser(unix_lines(raw))
+    except (NotTextError, WhisperJsonError) as exc:
         raise TranscriptError(str(exc)) from exc
+    text = normalize(spoken)
     if not word_keys(text):
         raise TranscriptError("no words in the file")
-    return Transcript(text, tuple(warnings))
+    if isinstance(layout, TextLayout) and "\r\n" in raw:
+        layout = TextLayout(layout.parts, "\r\n")
+    return Transcript(text, (*warnings, *notes), layout)
 
 
 def _read(opener: Callable[[], int], suffix: str, max_bytes: int) -> Transcript:
