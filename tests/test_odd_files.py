@@ -200,4 +200,4 @@ def test_names_that_are_not_utf8_or_hold_escapes_are_shown_safely(tmp_path: Path
     assert "caf\\xe9.txt  the file name is not valid UTF-8: rename the file to use it" in (
         done.stdout
     )
-    assert len(done.stdout.strip().splitlines()) == 3  # the counts and one line per file
+    assert len(done.stdout.strip().splitlines()) == 4  # counts, a header, a line per file

@@ -174,7 +174,12 @@ def test_a_schema_1_state_file_is_upgraded_in_place(tmp_path: Path) -> None:
         "    kind TEXT NOT NULL DEFAULT 'model' CHECK (kind IN ('model', 'edit'))",
         "",
     )
+    statements = statements.replace(
+        "    punctuation REAL,                   -- the source's marks per 100 words, once read\n",
+        "",
+    )
     assert "decode_calls" not in statements and "kind" not in statements
+    assert "punctuation" not in statements
     old.executescript(statements + "\nPRAGMA user_version=1;")
     old.execute(
         "INSERT INTO transcripts (path, content_hash, size, mtime_ns, status, updated_at) "

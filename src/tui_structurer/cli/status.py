@@ -35,15 +35,19 @@ def command(args: argparse.Namespace, config: Config) -> int:
         report = {**summary.as_dict(), "counts": counts, "notes": notes}
         for entry, record in zip(report["files"], records, strict=True):
             entry["warnings"] = list(record.warnings)
+            entry["punctuation_per_100_words"] = record.punctuation
         print(json.dumps(report, indent=2))
         return EXIT_OK
     for note in notes:
         print(f"note: {printable_path(note)}")
     print("  ".join(f"{name}: {count}" for name, count in counts.items()))
+    print("status    likeness  attempts  punct/100w  path")
     for r in records:
-        likeness = "     " if r.likeness is None else f"{r.likeness:.3f}"
+        likeness = "" if r.likeness is None else f"{r.likeness:.3f}"
+        punct = "" if r.punctuation is None else f"{r.punctuation:.1f}"
         note = f"  {printable_path(r.reason)}" if r.reason else ""
-        print(f"{r.status:<9} {likeness}  {r.attempts} att.  {printable_path(r.path)}{note}")
+        print(f"{r.status:<9} {likeness:>8}  {r.attempts:>8}  {punct:>10}  "
+              f"{printable_path(r.path)}{note}")  # fmt: skip
         for warning in r.warnings:
             print(f"    warning: {printable_path(warning)}")
     return EXIT_OK

@@ -31,6 +31,8 @@ class TranscriptRecord:
     words: int | None
     reason: str | None
     warnings: tuple[str, ...]
+    punctuation: float | None
+    """Marks per 100 words the source already had (known once it was read)."""
     candidate_attempt: int | None
     attempts: int
     latest_step: str | None

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS transcripts (
     words INTEGER,
     reason TEXT,                        -- why it failed, in words a user can act on
     warnings TEXT NOT NULL DEFAULT '[]',
+    punctuation REAL,                   -- the source's marks per 100 words, once read
     candidate_attempt INTEGER REFERENCES attempts(id),
     updated_at REAL NOT NULL
 );

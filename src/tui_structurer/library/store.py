@@ -46,10 +46,12 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "CHECK (kind IN ('model', 'edit'))",
         "UPDATE attempts SET kind = 'edit', model = '', prompt = '' WHERE model = '(edited)'",
     ),
-    # Schema 4 records every output of an acceptance (the source's own format too).
+    # Schema 4 records every output of an acceptance (the source's own format too) and
+    # how punctuated each source already was.
     3: (
-        "CREATE TABLE decision_outputs (decision_id INTEGER NOT NULL REFERENCES "
+        "CREATE TABLE IF NOT EXISTS decision_outputs (decision_id INTEGER NOT NULL REFERENCES "
         "decisions(id) ON DELETE CASCADE, path TEXT NOT NULL, hash TEXT NOT NULL)",
+        "ALTER TABLE transcripts ADD COLUMN punctuation REAL",
     ),
 }
 """Statements that bring a state file from schema N to N + 1, in place."""
@@ -87,6 +89,7 @@ def _transcript(row: sqlite3.Row) -> TranscriptRecord:
         words=row["words"],
         reason=row["reason"],
         warnings=tuple(json.loads(row["warnings"])),
+        punctuation=row["punctuation"],
         candidate_attempt=row["candidate_attempt"],
         attempts=row["n_attempts"],
         latest_step=row["latest_step"],
@@ -381,12 +384,20 @@ class Library:
             (status, time.time(), transcript_id),
         )
 
-    def mark_running(self, transcript_id: int, words: int, warnings: tuple[str, ...]) -> None:
+    def mark_running(
+        self,
+        transcript_id: int,
+        words: int,
+        warnings: tuple[str, ...],
+        punctuation: float | None = None,
+    ) -> None:
+        """The file is being structured; what reading it found is kept with it."""
         with self.transaction() as db:
             self._set_status(db, transcript_id, Status.RUNNING)
             db.execute(
-                "UPDATE transcripts SET words = ?, warnings = ?, reason = NULL WHERE id = ?",
-                (words, json.dumps(list(warnings)), transcript_id),
+                "UPDATE transcripts SET words = ?, warnings = ?, punctuation = ?, "
+                "reason = NULL WHERE id = ?",
+                (words, json.dumps(list(warnings)), punctuation, transcript_id),
             )
 
     def return_to_pending(self, transcript_id: int) -> None:

@@ -20,6 +20,7 @@ from tui_structurer.library.outputs import OutputError
 from tui_structurer.pipeline import AttemptFinished, Outcome, Pipeline, PipelineEvent
 from tui_structurer.processing.events import FileEvent, FileFinished, FileResult, FileStarted
 from tui_structurer.processing.review import best_attempt
+from tui_structurer.text.source_rules import source_rules
 
 CANCELLED_REASON = "stopped before it finished; it will be processed again"
 
@@ -102,7 +103,8 @@ class _FileRun:
             library.fail(record.id, str(exc))
             return self.finish(Status.FAILED, str(exc))
         self.words, self.warnings = transcript.word_count, transcript.warnings
-        library.mark_running(record.id, self.words, transcript.warnings)
+        punctuation = source_rules(transcript.text).marks_per_100_words
+        library.mark_running(record.id, self.words, transcript.warnings, punctuation)
         self.emit(FileStarted(self.words, self.warnings))
         attempt_ids: list[int] = []
 
