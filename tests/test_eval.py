@@ -101,3 +101,15 @@ def test_a_file_the_model_fails_on_is_reported_and_the_others_are_scored(
     assert summary["failed"] == [{"file": "a.txt", "reason": "strict decoding failed: boom"}]
     assert summary["success_rate_95"] == 0.5
     assert "FAILED       a.txt: strict decoding failed: boom" in as_text([run], [])
+
+
+def test_a_gold_subtitle_beside_its_raw_subtitle_is_a_reference(tmp_path: Path) -> None:
+    import shutil
+
+    formats = Path(__file__).resolve().parent.parent / "examples" / "formats"
+    for name in ("ferry-interview.srt", "ferry-interview.gold.srt"):
+        shutil.copy(formats / name, tmp_path / name)
+    (entry,), warnings = load_entries(tmp_path, 1_000_000)
+    assert warnings == [] and entry.name == "ferry-interview.srt"
+    assert entry.reference.startswith("So, how long have you been running the ferry? About")
+    assert score_structure(entry.reference, entry.source).aligned_words == len(entry.source.split())

@@ -1,4 +1,5 @@
-"""An eval folder: raw transcripts ``NAME.EXT`` beside references ``NAME.gold.txt``."""
+"""An eval folder: raw transcripts ``NAME.EXT`` beside references ``NAME.gold.txt`` (or
+``NAME.gold.EXT`` in the transcript's own format: a gold ``.srt`` beside its raw ``.srt``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from tui_structurer.errors import UsageError
 from tui_structurer.transcripts import SUPPORTED_SUFFIXES, TranscriptError, read_transcript
 
 GOLD_SUFFIX = ".gold.txt"
+GOLD_MARK = ".gold"
 
 
 class EvalSetError(UsageError):
@@ -30,11 +32,11 @@ def load_entries(folder: Path, max_bytes: int) -> tuple[list[Entry], list[str]]:
     entries: list[Entry] = []
     warnings: list[str] = []
     for path in sorted(folder.iterdir()):
-        if path.name.endswith(GOLD_SUFFIX) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        if path.stem.endswith(GOLD_MARK) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
             continue
-        gold = path.with_name(path.stem + GOLD_SUFFIX)
-        if not gold.is_file():
-            warnings.append(f"{path.name}: no reference {gold.name}; left out")
+        gold = _reference(path)
+        if gold is None:
+            warnings.append(f"{path.name}: no reference {path.stem + GOLD_SUFFIX}; left out")
             continue
         try:
             source = read_transcript(path, max_bytes).text
@@ -52,3 +54,12 @@ def load_entries(folder: Path, max_bytes: int) -> tuple[list[Entry], list[str]]:
             + (f" ({'; '.join(warnings)})" if warnings else "")
         )
     return entries, warnings
+
+
+def _reference(path: Path) -> Path | None:
+    """``NAME.gold.txt``, else ``NAME.gold.EXT`` in the transcript's own format."""
+    for suffix in (".txt", path.suffix):
+        gold = path.with_name(path.stem + GOLD_MARK + suffix)
+        if gold.is_file():
+            return gold
+    return None
