@@ -38,10 +38,12 @@ async def settle(app: StructurerApp, pilot) -> None:  # type: ignore[no-untyped-
 
 
 async def wait_for_review(app: StructurerApp, pilot) -> ReviewScreen:  # type: ignore[no-untyped-def]
+    """The review screen once a file is drawn on it and its keys are on."""
     for _ in range(100):
         await settle(app, pilot)
-        if isinstance(app.screen, ReviewScreen):
-            return app.screen
+        screen = app.screen
+        if isinstance(screen, ReviewScreen) and screen.item is not None and not screen.busy:
+            return screen
     raise AssertionError("the review screen did not open")
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from tui_structurer import paths
 from tui_structurer.library.folder_lock import FolderLock
-from tui_structurer.library.outputs import output_path, remove_stale_temps, write_atomic
+from tui_structurer.library.outputs import (
+    OutputError,
+    output_path,
+    remove_stale_temps,
+    write_atomic,
+)
 from tui_structurer.library.records import Status
 from tui_structurer.library.scan import scan
 from tui_structurer.library.store import Library
@@ -71,8 +77,36 @@ class Folder:
         self.library.record_decision(transcript_id, Status.ACCEPTED, str(target), digest)
         return target
 
-    def reject(self, transcript_id: int) -> None:
-        self.library.record_decision(transcript_id, Status.REJECTED)
+    def reject(self, transcript_id: int, remove_output: bool = False) -> Path | None:
+        """Record a rejection. An output that an earlier acceptance wrote is removed with
+        ``remove_output`` (only if it is still exactly what was written) or kept; the
+        rejection records the path of a kept output, so the state says it is on disk.
+        Returns that path, or None when no output of this transcript is on disk."""
+        decisions = self.library.decisions(transcript_id)
+        written = decisions[-1] if decisions and decisions[-1]["output_path"] else None
+        kept: Path | None = None
+        kept_hash: str | None = None
+        if written is not None and Path(written["output_path"]).is_file():
+            kept, kept_hash = Path(written["output_path"]), written["output_hash"]
+            if remove_output:
+                self._remove_output(transcript_id, kept, kept_hash)
+                kept = kept_hash = None
+        self.library.record_decision(
+            transcript_id, Status.REJECTED, None if kept is None else str(kept), kept_hash
+        )
+        return kept
+
+    def _remove_output(self, transcript_id: int, path: Path, digest: str | None) -> None:
+        """Delete an output this tool wrote, refusing anything else."""
+        expected = self.output_for(self.library.get(transcript_id).path)
+        if path.resolve() != expected.resolve():
+            raise OutputError(f"{path} is not this transcript's output; it was not removed")
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                raise OutputError(f"{path} was changed since it was written; it was not removed")
+            path.unlink()
+        except OSError as exc:
+            raise OutputError(f"cannot remove {path}: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         self.library.close()

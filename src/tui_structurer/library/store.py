@@ -304,6 +304,14 @@ class Library:
                 (words, json.dumps(list(warnings)), transcript_id),
             )
 
+    def record_words(self, counts: dict[int, int]) -> None:
+        """Word counts of transcripts not yet processed (processing records its own)."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE transcripts SET words = ? WHERE id = ? AND words IS NULL",
+                [(words, transcript_id) for transcript_id, words in counts.items()],
+            )
+
     def return_to_pending(self, transcript_id: int) -> None:
         with self.transaction() as db:
             self._set_status(db, transcript_id, Status.PENDING)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui_structurer.config import CascadeStep, Config
 from tui_structurer.config.model_choice import use_model
+from tui_structurer.config.schema import Mode
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library import AttemptRecord, Status, TranscriptRecord
 from tui_structurer.library.folder import Folder
@@ -56,14 +57,29 @@ SessionEvent = BatchEvent | SessionError | FolderChange
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionInfo:
+    """The latest accept or reject of a transcript, for the review's header."""
+
+    decision: Status
+    attempt_id: int | None
+    decided_at: float
+    output_path: str | None
+    """Accepted: the file written. Rejected: an earlier output kept on disk, if any."""
+    output_on_disk: bool = False
+    """Whether ``output_path`` is a file now."""
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewItem:
     """Everything the review screen shows for one transcript."""
 
     record: TranscriptRecord
     source_text: str
     attempt: AttemptRecord
+    """The attempt shown: the candidate unless another one was asked for."""
     history: tuple[AttemptRecord, ...]
     diff: review_diff.ReviewDiff
+    decision: DecisionInfo | None = None
 
 
 class ReviewSession:
@@ -201,13 +217,16 @@ class ReviewSession:
 
     # -- review ------------------------------------------------------------------------
 
-    def review_item(self, transcript_id: int) -> ReviewItem:
-        """Load and diff a transcript's candidate (slow on long texts: call off the UI)."""
+    def review_item(self, transcript_id: int, attempt_id: int | None = None) -> ReviewItem:
+        """Load and diff a transcript's candidate, or its attempt ``attempt_id`` (slow on
+        long texts: call off the UI)."""
         library = self.folder.library
         record = library.get(transcript_id)
         if record.candidate_attempt is None:
             raise ValueError(f"{record.path} has nothing to review yet")
-        attempt = library.attempt(record.candidate_attempt)
+        attempt = library.attempt(attempt_id or record.candidate_attempt)
+        if attempt.transcript_id != transcript_id:
+            raise ValueError(f"attempt {attempt.id} is not one of {record.path}")
         try:
             source = read_transcript(
                 self.folder.source(record.path), self.config.settings.max_file_bytes
@@ -218,13 +237,41 @@ class ReviewSession:
             source, attempt.raw_output, attempt.final_output, attempt.unmatched
         )
         history = tuple(library.attempts(transcript_id))
-        return ReviewItem(record, source, attempt, history, diff)
+        return ReviewItem(
+            record, source, attempt, history, diff, self.latest_decision(transcript_id)
+        )
 
-    def accept(self, transcript_id: int) -> Path:
+    def latest_decision(self, transcript_id: int) -> DecisionInfo | None:
+        decisions = self.folder.library.decisions(transcript_id)
+        if not decisions:
+            return None
+        row = decisions[-1]
+        output = row["output_path"]
+        return DecisionInfo(
+            Status(row["decision"]),
+            row["attempt_id"],
+            row["decided_at"],
+            output,
+            output is not None and Path(output).is_file(),
+        )
+
+    def accept(self, transcript_id: int, attempt_id: int | None = None) -> Path:
+        """Write the candidate, or attempt ``attempt_id`` (the one the person was shown,
+        which becomes the candidate), to the output folder."""
+        if attempt_id is not None:
+            self.choose_attempt(transcript_id, attempt_id)
         return self.folder.accept(transcript_id)
 
-    def reject(self, transcript_id: int) -> None:
-        self.folder.reject(transcript_id)
+    def reject(self, transcript_id: int, remove_output: bool = False) -> Path | None:
+        """Reject; an output an earlier acceptance wrote is removed or kept (returned)."""
+        return self.folder.reject(transcript_id, remove_output)
+
+    def choose_attempt(self, transcript_id: int, attempt_id: int) -> None:
+        """Make ``attempt_id`` the transcript's candidate (the person picked it)."""
+        if self.folder.library.attempt(attempt_id).transcript_id != transcript_id:
+            raise ValueError(f"attempt {attempt_id} is not one of transcript {transcript_id}")
+        if self.folder.library.get(transcript_id).candidate_attempt != attempt_id:
+            self.folder.library.offer_for_review(transcript_id, attempt_id)
 
     def fallback_prompts(self) -> list[str]:
         """Prompts a rerun can use: the cascade's later ones first, then every other
@@ -240,13 +287,17 @@ class ReviewSession:
             (a.model for a in reversed(attempts) if a.model in self.config.models),
             self.config.cascade[0].model,
         )
-        # The mode the cascade runs this prompt in (a strict prompt stays strict).
-        mode = next(
+        self.folder.library.return_to_pending(transcript_id)
+        step = CascadeStep(model, prompt, self.rerun_mode(prompt))
+        self.queue.push_front(Job(transcript_id, (step,)))
+
+    def rerun_mode(self, prompt: str) -> Mode:
+        """The mode a rerun with ``prompt`` uses: the one the cascade runs it in (a strict
+        prompt stays strict), else the first step's."""
+        return next(
             (step.mode for step in self.config.cascade if step.prompt == prompt),
             self.config.cascade[0].mode,
         )
-        self.folder.library.return_to_pending(transcript_id)
-        self.queue.push_front(Job(transcript_id, (CascadeStep(model, prompt, mode),)))
 
     def record_edit(self, transcript_id: int, source: str, edited: str) -> AttemptRecord:
         """Keep the reviewer's edit as a new attempt, scored like any other."""
@@ -266,6 +317,25 @@ class ReviewSession:
         attempt_id = self.folder.library.add_attempt(transcript_id, record.content_hash, result)
         self.folder.library.offer_for_review(transcript_id, attempt_id)
         return self.folder.library.attempt(attempt_id)
+
+    def count_words(self, batch: int = 200) -> Iterator[list[TranscriptRecord]]:
+        """Count the words of transcripts that have no count yet (pending ones), storing
+        them ``batch`` files at a time and yielding the updated rows. Unreadable files
+        are left to processing, which says why. Call from a worker thread."""
+        library = self.folder.library
+        waiting = [r for r in library.transcripts() if r.words is None]
+        limit = self.config.settings.max_file_bytes
+        for start in range(0, len(waiting), batch):
+            counts = {}
+            for record in waiting[start : start + batch]:
+                try:
+                    transcript = read_transcript(self.folder.source(record.path), limit)
+                except TranscriptError:
+                    continue
+                counts[record.id] = transcript.word_count
+            if counts:
+                library.record_words(counts)
+                yield [library.get(transcript_id) for transcript_id in counts]
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop watching and generating, wait for the processing loop to leave, close."""

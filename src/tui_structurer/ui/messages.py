@@ -6,7 +6,7 @@ from textual.message import Message
 
 from tui_structurer.gpu.telemetry import Telemetry
 from tui_structurer.library import TranscriptRecord
-from tui_structurer.processing.session import ReviewItem, SessionEvent
+from tui_structurer.processing.session import SessionEvent
 
 
 class SessionUpdate(Message):
@@ -33,14 +33,6 @@ class GpuSampled(Message):
     def __init__(self, telemetry: Telemetry) -> None:
         super().__init__()
         self.telemetry = telemetry
-
-
-class ReviewLoaded(Message):
-    """A review item (text, attempts, word diff) was prepared off the UI thread."""
-
-    def __init__(self, item: ReviewItem) -> None:
-        super().__init__()
-        self.item = item
 
 
 class RecordsChanged(Message):

@@ -115,6 +115,4 @@ class QueueScreen(Screen[None]):
         self.app.open_review(event.transcript_id)  # type: ignore[attr-defined]
 
     def action_next_review(self) -> None:
-        self.app.open_next_review(  # type: ignore[attr-defined]
-            self.table.current_id(), 1, inclusive=True
-        )
+        self.app.open_next_review(self.table.current_id())  # type: ignore[attr-defined]

@@ -133,9 +133,23 @@ class TranscriptTable(ScrollView, can_focus=True):
             return None
         return self.shown_ids[min(self.cursor, len(self.shown_ids) - 1)]
 
-    def select(self, transcript_id: int) -> None:
+    def select(self, transcript_id: int | None) -> None:
         if transcript_id in self._row_of:
             self.cursor = self._row_of[transcript_id]
+
+    def next_waiting(self, after: int | None, step: int, inclusive: bool = False) -> int | None:
+        """The next (``step`` 1) or previous (-1) file awaiting review after ``after`` (or
+        ``after`` itself, with ``inclusive``), in the order shown, wrapping; None if none."""
+        waiting = {i for i in self.shown_ids if self.records[i].status == Status.REVIEW}
+        if inclusive and after in waiting:
+            return after
+        if after in self._row_of:
+            here = self._row_of[after]
+            ahead, behind = self.shown_ids[here + 1 :], self.shown_ids[:here]
+            order = ahead + behind if step > 0 else behind[::-1] + ahead[::-1]
+        else:
+            order = self.shown_ids if step > 0 else self.shown_ids[::-1]
+        return next((i for i in order if i in waiting and i != after), None)
 
     # -- drawing -----------------------------------------------------------------------
 
