@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui_structurer.library import Status, TranscriptRecord
 from tui_structurer.processing.session import ReviewItem, ReviewSession
@@ -32,6 +32,7 @@ from tui_structurer.ui.screens.choice import ChoiceDialog
 from tui_structurer.ui.screens.prompt_picker import PromptPicker
 from tui_structurer.ui.widgets.attempt_history import AttemptHistory, preferred
 from tui_structurer.ui.widgets.diff_view import DiffView
+from tui_structurer.ui.widgets.fitting_footer import FittingFooter
 from tui_structurer.ui.widgets.review_header import header_text
 
 ReviewOrder = Callable[[int, int], int | None]
@@ -40,9 +41,9 @@ FILE_ACTIONS = frozenset(
     {"accept", "reject", "fallback", "edit", "move", "change", "attempt", "use_attempt"}
 )
 """Actions on the file on screen: off while none is drawn."""
-_CHANGE = Binding.Group("Change")
-_FILE = Binding.Group("File")
-_ATTEMPT = Binding.Group("Attempt")
+_CHANGE = Binding.Group("Change", compact=True)
+_FILE = Binding.Group("File", compact=True)
+_ATTEMPT = Binding.Group("Attempt", compact=True)
 
 
 class ReviewScreen(Screen[int | None]):
@@ -62,17 +63,17 @@ class ReviewScreen(Screen[int | None]):
                 tooltip="Next file awaiting review"),
         Binding("p", "move(-1)", "Previous", id="previous-review", group=_FILE,
                 tooltip="Previous file awaiting review"),
+        Binding("left_square_bracket", "change(-1)", "Previous change", key_display="[",
+                group=_CHANGE, id="previous-change", tooltip="Jump to the previous change"),
         Binding("right_square_bracket", "change(1)", "Next change", key_display="]",
                 group=_CHANGE, id="next-change",
                 tooltip="Jump to the next place the model changed words"),
-        Binding("left_square_bracket", "change(-1)", "Previous change", key_display="[",
-                group=_CHANGE, id="previous-change", tooltip="Jump to the previous change"),
         Binding("less_than_sign", "attempt(-1)", "Previous attempt", key_display="<",
                 group=_ATTEMPT, id="previous-attempt", tooltip="Show the previous attempt"),
         Binding("greater_than_sign", "attempt(1)", "Next attempt", key_display=">",
                 group=_ATTEMPT, id="next-attempt",
                 tooltip="Show the next attempt of this file (a accepts what is shown)"),
-        Binding("u", "use_attempt", "Use", id="use-attempt",
+        Binding("u", "use_attempt", "Use", id="use-attempt", show=False,
                 tooltip="Make the attempt on screen this file's candidate, without deciding"),
         Binding("escape", "back", "Back", id="back", tooltip="Back to the queue"),
         Binding("down", "scroll(1)", "Down", show=False, id="line-down",
@@ -122,10 +123,14 @@ class ReviewScreen(Screen[int | None]):
         yield Static(id="review-header")
         yield AttemptHistory(id="history")
         yield DiffView(id="diff")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.load(self.transcript_id)
+
+    def on_resize(self) -> None:
+        """A short terminal keeps three attempt rows, so the texts keep most of it."""
+        self.query_one(AttemptHistory).styles.max_height = 4 if self.size.height < 30 else 6
 
     # -- loading -------------------------------------------------------------------------
 
@@ -199,7 +204,7 @@ class ReviewScreen(Screen[int | None]):
         if action == "change" and not item.diff.changes:
             return None
         if action == "attempt" and len(item.history) < 2:
-            return None
+            return False  # most files have one attempt: the footer's room goes elsewhere
         if action == "use_attempt" and item.attempt.id == item.record.candidate_attempt:
             return None
         return True

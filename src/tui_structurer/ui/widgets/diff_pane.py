@@ -155,9 +155,8 @@ class DiffPane(ScrollView, can_focus=False):
         width = self.scrollable_content_region.width
         if line >= len(self.lines_layout.lines):
             return Strip.blank(width, base)
-        styles: dict[str, Style] = {
-            name: self.get_component_rich_style(f"diff--{name}", partial=True) for name in STYLES
-        }
+        # Full styles: "auto" colours ($text) are only resolved against a background.
+        styles = {name: self.get_component_rich_style(f"diff--{name}") for name in STYLES}
         current_style = self.get_component_rich_style("diff--current", partial=True)
         start, end = self.current or (0, 0)
         segments = []

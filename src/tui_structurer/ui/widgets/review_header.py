@@ -40,24 +40,24 @@ def decision_text(status: Status, decision: DecisionInfo | None, root: Path) -> 
 
 
 def attempt_text(item: ReviewItem) -> str:
+    """Two lines (three when it failed the gate): which attempt, its counts, the verdict."""
     attempt = item.attempt
     number = next((n for n, a in enumerate(item.history, 1) if a.id == attempt.id), 0)
     if is_edit(attempt):
         what = "your edit"
     else:
-        before_repair = " (counts before repair)" if attempt.mode == "repair" else ""
-        what = f"{escape(attempt.model)} · {escape(attempt.prompt)} · {attempt.mode}{before_repair}"
-    verdict = (
-        "passed the gate"
-        if attempt.passed
-        else "[b]failed the gate[/b]: " + escape("; ".join(attempt.gate_reasons))
-    )
-    return (
-        f"attempt {number} of {len(item.history)}: {what}\n"
-        f"likeness {attempt.raw_likeness:.3f} · added {attempt.added} · removed "
-        f"{attempt.removed} · replaced {attempt.replaced} · longest removed run "
-        f"{attempt.longest_removed_run} · {verdict}"
-    )
+        what = f"{escape(attempt.model)} · {escape(attempt.prompt)} · {attempt.mode}"
+    verdict = "passed the gate" if attempt.passed else "[b]failed the gate[/b]"
+    before_repair = "before repair: " if attempt.mode == "repair" and not is_edit(attempt) else ""
+    lines = [
+        f"attempt {number} of {len(item.history)}: {what} · {verdict}",
+        f"{before_repair}likeness {attempt.raw_likeness:.3f} · added {attempt.added} · "
+        f"removed {attempt.removed} · replaced {attempt.replaced} · longest removed run "
+        f"{attempt.longest_removed_run}",
+    ]
+    if not attempt.passed and attempt.gate_reasons:
+        lines.append("[b]why:[/b] " + escape("; ".join(attempt.gate_reasons)))
+    return "\n".join(lines)
 
 
 def header_text(item: ReviewItem, root: Path) -> str:
@@ -69,7 +69,6 @@ def header_text(item: ReviewItem, root: Path) -> str:
     ]
     if item.attempt.id != record.candidate_attempt:
         lines.append(
-            f"[i]Not the candidate ({CANDIDATE}): a accepts this attempt, u makes it the "
-            "candidate[/i]"
+            f"[i]Not the candidate ({CANDIDATE}): a accepts this one, u makes it the candidate[/i]"
         )
     return "\n".join(lines)
