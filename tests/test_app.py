@@ -133,7 +133,24 @@ async def test_navigation_between_files_and_changes(folder: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HelpScreen"
+        said = " ".join(str(w.render()) for w in app.screen.query("Label, Static"))
+        assert "esc, ? or q closes this help" in said
+        assert "✗" in said and "failed the fidelity gate" in said
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
     session.close()
+
+
+async def test_pending_files_show_their_word_count(folder: Path) -> None:
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        await settle(app, pilot)
+        pending = next(r for r in queue.table.records.values() if r.path == "delta.txt")
+    session.close()
+    assert pending.status == Status.PENDING and pending.words == 11
 
 
 async def test_status_filter_keys(folder: Path) -> None:
@@ -173,6 +190,10 @@ async def test_edit_is_rescored_as_a_new_attempt(
                 break
         assert "bends in the middle!" in review.item.attempt.final_output
         assert len(review.item.history) == 2
+        header = str(review.query_one("#review-header").render())
+        assert "your edit" in header and "before repair" not in header
+        history = review.query_one("AttemptHistory")
+        assert history.get_row_at(1)[1:6] == ["your edit", "—", "—", "1.000", "—"]
     session.close()
 
 

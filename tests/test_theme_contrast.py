@@ -18,7 +18,7 @@ from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.themes import load_themes
 from ui_seed import TALKS, open_session, seed_attempt, seed_folder
 
-THEMES = sorted(theme.name for theme in load_themes()[0])
+THEMES = sorted(load_themes()[2])  # the shipped ones
 BAR = set("━╸╺")
 """The progress bar's glyphs: graphics that carry meaning (3:1). Other box drawing
 (borders, separators) is decoration and left out."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
+import platformdirs
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -34,9 +36,16 @@ from tui_structurer.ui.screens.queue import QueueScreen
 from tui_structurer.ui.screens.review import ReviewScreen
 from tui_structurer.ui.themes import DEFAULT_THEME, load_themes
 from tui_structurer.ui.widgets.live_panel import LivePanel
+from tui_structurer.ui.widgets.transcript_table import TranscriptTable
 
 LIVE_REFRESH_S = 0.25
 GPU_POLL_S = 1.0
+
+
+def screenshot_dir() -> Path:
+    """The user's Downloads folder if there is one, else their home folder."""
+    downloads = platformdirs.user_downloads_path()
+    return downloads if downloads.is_dir() else Path.home()
 
 
 class StructurerApp(App[None]):
@@ -71,6 +80,7 @@ class StructurerApp(App[None]):
             else ("llama-cpp-python here is a CPU build: models run on the CPU")
         )
         self.telemetry: Telemetry | None = None
+        self.shipped_themes: set[str] = set()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {
@@ -83,7 +93,7 @@ class StructurerApp(App[None]):
     # -- start and stop ----------------------------------------------------------------
 
     def on_mount(self) -> None:
-        themes, problems = load_themes()
+        themes, problems, self.shipped_themes = load_themes()
         for theme in themes:
             self.register_theme(theme)
         for problem in problems:
@@ -114,9 +124,14 @@ class StructurerApp(App[None]):
             self.set_keymap(keymap)
 
     def binding_sections(self) -> dict[str, list[BindingType]]:
+        """The keys by where they act (the help lists them; the keymap checks ids)."""
+        anywhere: list[BindingType] = [
+            b for b in self.BINDINGS if isinstance(b, Binding) and b.id in ("quit", "help")
+        ]
+        live_panel = [b for b in self.BINDINGS if b not in anywhere]  # see check_action
         return {
-            "anywhere": self.BINDINGS,
-            "queue": QueueScreen.BINDINGS,
+            "anywhere": anywhere,
+            "queue": [*live_panel, *TranscriptTable.BINDINGS, *QueueScreen.BINDINGS],
             "review": ReviewScreen.BINDINGS,
         }
 
@@ -293,6 +308,13 @@ class StructurerApp(App[None]):
 
     def action_toggle_stream(self) -> None:
         self.queue_screen.query_one("#live", LivePanel).toggle_stream()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual saves screenshots in ~/Downloads, which often does not exist (a server,
+        a container): then they go to the home folder. The notice says where."""
+        return super().deliver_screenshot(filename, path or str(screenshot_dir()), time_format)
 
     def switch_model(self, name: str) -> None:
         try:
