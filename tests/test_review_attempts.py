@@ -90,3 +90,33 @@ async def test_attempt_keys_move_through_the_history_and_keep_the_row_visible(
         assert row.likeness == chosen.raw_likeness
         assert "Not the candidate" not in str(review.query_one("#review-header").render())
     session.close()
+
+
+async def test_an_edit_outranks_a_worse_rerun_after_it(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/banks at once/banks at once!/' \"$1\"\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        review = await review_of(app, pilot, "alpha.txt")
+        await pilot.press("e")
+        await wait_for_review(app, pilot)
+        assert review.item is not None and "once!" in review.item.attempt.final_output
+        row = next(r for r in queue.table.records.values() if r.path == "alpha.txt")
+        assert "your edit" in queue.table.render_line(queue.table.shown_ids.index(row.id)).text
+        await pilot.press("escape")
+    session.close()
+    seed_attempt(folder, "alpha.txt", "So. " * 5)  # a rerun that lost the words
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        review = await review_of(app, pilot, "alpha.txt")
+        assert review.item is not None and review.item.attempt.model == "(edited)"
+    session.close()

@@ -32,6 +32,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         width: 76; max-width: 100%; height: auto; border: round $warning;
         background: $surface; padding: 0 1;
     }
+    ChoiceDialog Label { width: 100%; }
     ChoiceDialog OptionList { height: auto; margin: 1 0 0 0; }
     ChoiceDialog .keys { color: $text-muted; }
     """

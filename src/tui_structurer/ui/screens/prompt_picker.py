@@ -28,6 +28,7 @@ class PromptPicker(ModalScreen[str | None]):
         width: 90; max-width: 100%; height: auto; border: round $primary;
         background: $surface; padding: 0 1;
     }
+    PromptPicker Label { width: 100%; }
     PromptPicker OptionList { height: auto; max-height: 16; }
     PromptPicker .keys { color: $text-muted; }
     """

@@ -25,14 +25,12 @@ def rank(attempt: AttemptRecord) -> tuple[bool, float, int]:
 
 
 def preferred(history: Sequence[AttemptRecord], candidate: AttemptRecord) -> AttemptRecord:
-    """The attempt a review opens on: the candidate, unless a model attempt on the same
+    """The attempt a review opens on: the candidate, unless another attempt on the same
     source ranks better (a rerun that did worse still became the candidate). A person's
-    edit is their choice and is never second-guessed."""
+    edit that is the candidate is their choice and is never second-guessed."""
     if is_edit(candidate):
         return candidate
-    same_source = [
-        a for a in history if a.content_hash == candidate.content_hash and not is_edit(a)
-    ]
+    same_source = [a for a in history if a.content_hash == candidate.content_hash]
     best = max(same_source, key=rank, default=candidate)
     return best if rank(best) > rank(candidate) else candidate
 

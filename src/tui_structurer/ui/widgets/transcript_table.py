@@ -19,7 +19,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_structurer.library import Status, TranscriptRecord
+from tui_structurer.processing.session import EDITED
 from tui_structurer.ui.widgets.queue_columns import SORT_KEYS, fit_columns, header_line
+
+
+def latest_step(record: TranscriptRecord) -> str:
+    """``model/prompt`` of the latest attempt; the person's edit says so."""
+    if record.latest_step == f"{EDITED}/{EDITED}":
+        return "your edit"
+    return record.latest_step or ""
 
 
 class TranscriptTable(ScrollView, can_focus=True):
@@ -184,7 +192,7 @@ class TranscriptTable(ScrollView, can_focus=True):
             "likeness": (likeness, ""),
             "attempts": (str(record.attempts) if record.attempts else "", ""),
             "latest": (
-                record.reason or record.latest_step or "",
+                record.reason or latest_step(record),
                 "transcript-table--reason" if record.reason else "transcript-table--note",
             ),
             "path": (record.path, ""),
