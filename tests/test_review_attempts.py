@@ -89,6 +89,10 @@ async def test_attempt_keys_move_through_the_history_and_keep_the_row_visible(
         row = next(r for r in queue.table.records.values() if r.path == "alpha.txt")
         assert row.likeness == chosen.raw_likeness
         assert "Not the candidate" not in str(review.query_one("#review-header").render())
+        await pilot.press("greater_than_sign", "greater_than_sign")  # the old candidate, seen
+        await wait_for_review(app, pilot)
+        assert review.item.record.candidate_attempt == chosen.id  # not a stale copy
+        assert "Not the candidate" in str(review.query_one("#review-header").render())
     session.close()
 
 

@@ -166,8 +166,8 @@ class ReviewScreen(Screen[int | None]):
             self._ready()
 
     def show_item(self, item: ReviewItem) -> None:
-        if self.item is None or item.record.id != self.item.record.id:
-            self._items.clear()
+        if self.item is None or item.record != self.item.record:
+            self._items.clear()  # another file, or its candidate or status changed
         self._items[item.attempt.id] = item
         self.item = item
         self.transcript_id = item.record.id
