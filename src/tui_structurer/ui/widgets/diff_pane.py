@@ -64,7 +64,9 @@ class DiffPane(ScrollView, can_focus=False):
         self.relaying = True
         try:
             self._width = self.scrollable_content_region.width
-            self.lines_layout = lay_out(self.words, self._width)
+            # Not laid out yet (no width): wait for the first resize rather than wrap
+            # every character on a line of its own.
+            self.lines_layout = lay_out(self.words if self._width > 0 else (), self._width)
             self._strips.clear()
             self._size_virtually()
         finally:
