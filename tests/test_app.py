@@ -10,10 +10,12 @@ from tui_structurer.config import CascadeStep
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.pipeline import AttemptResult
+from tui_structurer.processing.review import ReviewItem
 from tui_structurer.text.fidelity import score
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.queue import QueueScreen
 from tui_structurer.ui.screens.review import ReviewScreen
+from tui_structurer.ui.widgets.attempt_history import AttemptHistory
 from tui_structurer.ui.widgets.diff_view import DiffView
 from ui_seed import open_session, seed_folder, status_of
 
@@ -38,11 +40,19 @@ async def settle(app: StructurerApp, pilot) -> None:  # type: ignore[no-untyped-
     await pilot.pause()
 
 
+def shown(review: ReviewScreen) -> ReviewItem:
+    """The item the review screen shows (it has one once it opened)."""
+    assert review.item is not None
+    return review.item
+
+
 async def wait_for_review(app: StructurerApp, pilot) -> ReviewScreen:  # type: ignore[no-untyped-def]
+    """The review screen once a file is drawn on it and its keys are on."""
     for _ in range(100):
         await settle(app, pilot)
-        if isinstance(app.screen, ReviewScreen):
-            return app.screen
+        screen = app.screen
+        if isinstance(screen, ReviewScreen) and screen.item is not None and not screen.busy:
+            return screen
     raise AssertionError("the review screen did not open")
 
 
@@ -70,7 +80,7 @@ async def test_accept_writes_output_and_records_decision(folder: Path) -> None:
         queue = await loaded(app, pilot)
         assert queue.table.row_count == 4
         review = await review_of(app, pilot, "alpha.txt")
-        assert review.item.record.path == "alpha.txt"
+        assert shown(review).record.path == "alpha.txt"
         await pilot.press("a")
         await settle(app, pilot)
     session.close()
@@ -108,13 +118,13 @@ async def test_navigation_between_files_and_changes(folder: Path) -> None:
         queue.table.select(next(i for i, r in queue.table.records.items() if r.path == "alpha.txt"))
         await pilot.press("n")  # from the queue: the selected file, as it awaits review
         review = await wait_for_review(app, pilot)
-        assert review.item.record.path == "alpha.txt"
+        assert shown(review).record.path == "alpha.txt"
         await pilot.press("n")  # from a review: the next file awaiting review
         review = await wait_for_review(app, pilot)
         await pilot.pause()
         review = app.screen  # type: ignore[assignment]
-        assert review.item.record.path == "beta.txt"
-        assert review.item.diff.changes  # the model dropped words in beta
+        assert shown(review).record.path == "beta.txt"
+        assert shown(review).diff.changes  # the model dropped words in beta
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert review.query_one(DiffView).change_index == 0
@@ -132,7 +142,24 @@ async def test_navigation_between_files_and_changes(folder: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HelpScreen"
+        said = " ".join(str(w.render()) for w in app.screen.query("Label, Static"))
+        assert "esc, ? or q closes this help" in said
+        assert "✗" in said and "failed the fidelity gate" in said
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
     session.close()
+
+
+async def test_pending_files_show_their_word_count(folder: Path) -> None:
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        queue = await loaded(app, pilot)
+        await settle(app, pilot)
+        pending = next(r for r in queue.table.records.values() if r.path == "delta.txt")
+    session.close()
+    assert pending.status == Status.PENDING and pending.words == 11
 
 
 async def test_status_filter_keys(folder: Path) -> None:
@@ -168,10 +195,14 @@ async def test_edit_is_rescored_as_a_new_attempt(
         await pilot.press("e")
         for _ in range(50):
             await settle(app, pilot)
-            if review.item.attempt.is_edit:
+            if shown(review).attempt.is_edit:
                 break
-        assert "bends in the middle!" in review.item.attempt.final_output
-        assert len(review.item.history) == 2
+        assert "bends in the middle!" in shown(review).attempt.final_output
+        assert len(shown(review).history) == 2
+        header = str(review.query_one("#review-header").render())
+        assert "your edit" in header and "before repair" not in header
+        history = review.query_one(AttemptHistory)
+        assert history.get_row_at(1)[1:6] == ["your edit", "—", "—", "1.000", "—"]
     session.close()
 
 

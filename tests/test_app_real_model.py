@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from test_app import SIZE, loaded, settle, wait_for_review
+from test_app import SIZE, loaded, settle, shown, wait_for_review
 from tui_structurer.library import Status
 from tui_structurer.ui.app import StructurerApp
 from ui_seed import open_session, status_of
@@ -37,14 +37,14 @@ async def test_process_review_accept_then_rerun_with_fallback(tmp_path: Path) ->
         await until_status(app, pilot, "roof.txt", Status.REVIEW)
         await pilot.press("n")
         review = await wait_for_review(app, pilot)
-        first_attempts = len(review.item.history)
+        first_attempts = len(shown(review).history)
         assert first_attempts >= 1
         await pilot.press("f")  # pick a fallback prompt: the cascade's own comes first
         await settle(app, pilot)
         await pilot.press("enter")  # rerun with it: queued first
         await settle(app, pilot)
         await until_status(app, pilot, "roof.txt", Status.REVIEW)
-        attempts = session.folder.library.attempts(review.item.record.id)
+        attempts = session.folder.library.attempts(shown(review).record.id)
         assert len(attempts) == first_attempts + 1
         assert attempts[-1].prompt == "structure-fallback"
         await pilot.press("n")

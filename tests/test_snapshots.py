@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,12 @@ from textual.pilot import Pilot
 
 from nvml_standin import rtx_3070_ti
 from tui_structurer.gpu.telemetry import GpuSampler
-from tui_structurer.processing.live import LiveView, StreamView
+from tui_structurer.library.folder import Folder
 from tui_structurer.processing.session import ReviewSession
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.review import ReviewScreen
-from ui_seed import open_session, seed_folder
+from tui_structurer.ui.widgets.diff_view import DiffView
+from ui_seed import live_view, open_session, seed_folder, seed_long_talk
 
 SIZE = (120, 36)
 
@@ -58,30 +60,7 @@ def test_queue_screen(snap_compare: Any, session: ReviewSession) -> None:
 
 def test_live_panel_while_generating(snap_compare: Any, session: ReviewSession) -> None:
     app = make_app(session)
-    stream = StreamView(
-        transcript_id=4,
-        path="delta.txt",
-        phase="writing",
-        step="gemma3-270m · structure · repair",
-        chunk=0,
-        chunks=1,
-        tokens=18,
-        expected=24,
-        words=20,
-        rate_now=17.5,
-        text="Thanks, everyone, for coming out this morning to",
-        seconds_left=0.3,
-    )
-    view = LiveView(
-        streams=(stream,),
-        last_ttft=0.74,
-        rate_average=17.5,
-        attempts_averaged=3,
-        rate_history=(0, 12, 16.5, 17.2, 17.0, 16.8, 17.4, 15.9, 17.1, 16.6),
-        files_done=3,
-        seconds_per_word=0.05,
-        words_per_file=20.0,
-    )
+    view = live_view()
     session.live.snapshot = lambda: view  # type: ignore[method-assign]  # seeded figures
 
     async def generating(pilot: Pilot[None]) -> None:
@@ -105,3 +84,72 @@ def test_review_screen(snap_compare: Any, session: ReviewSession) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=reviewing)
+
+
+NARROW = (80, 24)
+DECIDED_AT = 1_764_536_400.0  # 30 Nov 2025 21:00 UTC
+
+
+async def open_review(pilot: Pilot[None], app: StructurerApp, path: str) -> ReviewScreen:
+    await until(pilot, lambda: app.queue_screen.table.row_count > 0)
+    table = app.queue_screen.table
+    table.select(next(i for i, r in table.records.items() if r.path == path))
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and not app.screen.busy)
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+def test_queue_at_80_columns(snap_compare: Any, session: ReviewSession) -> None:
+    app = make_app(session)
+
+    async def loaded(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: ready(app))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=NARROW, run_before=loaded)
+
+
+def test_long_review_scrolled_to_the_middle(snap_compare: Any, tmp_path: Path) -> None:
+    session = open_session(seed_long_talk(seed_folder(tmp_path / "talks")))
+    app = make_app(session)
+
+    async def reading(pilot: Pilot[None]) -> None:
+        review = await open_review(pilot, app, "long-lecture.txt")
+        view = review.query_one(DiffView)
+        while view.key_leader.top_line < view.key_leader.last_top // 2:
+            await pilot.press("pagedown")
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=(140, 40), run_before=reading)
+    finally:
+        session.close()
+
+
+def test_review_of_a_decided_file(
+    snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    root = seed_folder(tmp_path / "talks")
+    folder = Folder(root, Path("structured"))
+    record = folder.library.get_by_path("gamma.txt")
+    assert record is not None
+    folder.accept(record.id)
+    with folder.library.transaction() as db:
+        db.execute("UPDATE decisions SET decided_at = ?", (DECIDED_AT,))
+    folder.close()
+    session = open_session(root)
+    app = make_app(session)
+
+    async def reviewing(pilot: Pilot[None]) -> None:
+        await open_review(pilot, app, "gamma.txt")
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=reviewing)
+    finally:
+        session.close()
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -301,8 +301,38 @@ class Folder:
                 found.append(record.path)
         return tuple(found)
 
-    def reject(self, transcript_id: int) -> None:
-        self.library.record_decision(transcript_id, Status.REJECTED)
+    def reject(self, transcript_id: int, remove_output: bool = False) -> Path | None:
+        """Record a rejection. The outputs an earlier acceptance wrote are removed with
+        ``remove_output`` (each only if it is still exactly what was written) or kept;
+        the rejection records the outputs kept, so the state says they are on disk.
+        Returns the first one kept, or None when no output of this transcript is on disk."""
+        decisions = self.library.decisions(transcript_id)
+        latest = decisions[-1] if decisions and decisions[-1]["output_path"] else None
+        written: list[tuple[str, str]] = []
+        if latest is not None:
+            written = [(latest["output_path"], latest["output_hash"])]
+            written += self.library.decision_outputs(latest["id"])
+        kept = [(path, digest) for path, digest in written if Path(path).is_file()]
+        if remove_output:
+            for path, digest in kept:
+                self._remove_output(transcript_id, Path(path), digest)
+            kept = []
+        first = kept[0] if kept else (None, None)
+        self.library.record_decision(transcript_id, Status.REJECTED, first[0], first[1], kept[1:])
+        return Path(first[0]) if first[0] else None
+
+    def _remove_output(self, transcript_id: int, path: Path, digest: str | None) -> None:
+        """Delete an output this tool wrote, refusing anything else."""
+        relative = self.library.get(transcript_id).path
+        expected = [self.out_dir / name for name in self.outputs_of(relative)]
+        if path not in expected or path.is_symlink():
+            raise OutputError(f"{path} is not this transcript's output; it was not removed")
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                raise OutputError(f"{path} was changed since it was written; it was not removed")
+            path.unlink()
+        except OSError as exc:
+            raise OutputError(f"cannot remove {path}: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         self.library.close()

@@ -216,7 +216,7 @@ def output_hash(folder: OutputFolder, relative: str) -> str | None:
     try:
         with _opened(folder, parts[:-1], create=False) as fd:
             return None if fd is None else _existing_hash(fd, parts[-1], folder.path / relative)
-    except OSError:
+    except (OSError, OutputError):  # a file or a link in the way: no output there
         return None
 
 

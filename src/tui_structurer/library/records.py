@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+EDIT_STEP = "(your edit)"
+"""What :attr:`TranscriptRecord.latest_step` says when the latest attempt is an edit."""
+
 
 class Status(StrEnum):
     """Where a transcript stands."""

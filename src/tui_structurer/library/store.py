@@ -239,6 +239,15 @@ class Library:
             ).fetchall()
         return [row[0] for row in rows]
 
+    def decision_outputs(self, decision_id: int) -> list[tuple[str, str]]:
+        """The further outputs a decision recorded, as (path, sha256)."""
+        with self._lock, self._guard("read"):
+            rows = self._db.execute(
+                "SELECT path, hash FROM decision_outputs WHERE decision_id = ? ORDER BY rowid",
+                (decision_id,),
+            ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
     def known_files(self) -> dict[str, tuple[int, int, str]]:
         """``path -> (size, mtime_ns, hash)``, so a scan re-hashes only changed files."""
         with self._lock, self._guard("read"):
@@ -398,6 +407,14 @@ class Library:
                 "UPDATE transcripts SET words = ?, warnings = ?, punctuation = ?, "
                 "reason = NULL WHERE id = ?",
                 (words, json.dumps(list(warnings)), punctuation, transcript_id),
+            )
+
+    def record_words(self, counts: dict[int, int]) -> None:
+        """Word counts of transcripts not yet processed (processing records its own)."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE transcripts SET words = ? WHERE id = ? AND words IS NULL",
+                [(words, transcript_id) for transcript_id, words in counts.items()],
             )
 
     def return_to_pending(self, transcript_id: int) -> None:

@@ -9,14 +9,15 @@ holds no UI code; everything that touches a model or a file runs in the caller's
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tui_structurer.config import CascadeStep, Config
 from tui_structurer.config.model_choice import use_model
+from tui_structurer.config.schema import Mode
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.errors import RunFatal
-from tui_structurer.library import AttemptRecord, Status
+from tui_structurer.library import AttemptRecord, Status, TranscriptRecord
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.outputs import OutputError
 from tui_structurer.library.watcher import FolderWatcher
@@ -28,6 +29,7 @@ from tui_structurer.processing.folder_feed import watch_folder
 from tui_structurer.processing.live import LiveStats
 from tui_structurer.processing.queue import Job, WorkQueue
 from tui_structurer.processing.review import ReviewItem, load_review
+from tui_structurer.transcripts import TranscriptError
 
 RETRY_LATER_S = 5.0
 """Pause before a file that could not be finished (server away) is tried again."""
@@ -171,15 +173,34 @@ class ReviewSession:
 
     # -- review ------------------------------------------------------------------------
 
-    def review_item(self, transcript_id: int) -> ReviewItem:
-        """Load and diff a transcript's candidate (slow on long texts: call off the UI)."""
-        return load_review(self.folder, transcript_id, self.config.settings.max_file_bytes)
+    def review_item(self, transcript_id: int, attempt_id: int | None = None) -> ReviewItem:
+        """Load and diff a transcript's candidate, or its attempt ``attempt_id`` (slow on
+        long texts: call off the UI)."""
+        return load_review(
+            self.folder, transcript_id, self.config.settings.max_file_bytes, attempt_id
+        )
 
-    def accept(self, transcript_id: int) -> Path:
-        return self.folder.accept(transcript_id)
+    def accept(
+        self, transcript_id: int, attempt_id: int | None = None, replace_foreign: bool = False
+    ) -> Path:
+        """Write the candidate, or attempt ``attempt_id`` (the one the person was shown,
+        which becomes the candidate), to the output folder; ``replace_foreign`` when the
+        person said to replace a file the tool did not write."""
+        if attempt_id is not None:
+            self.choose_attempt(transcript_id, attempt_id)
+        return self.folder.accept(transcript_id, replace_foreign)
 
-    def reject(self, transcript_id: int) -> None:
-        self.folder.reject(transcript_id)
+    def reject(self, transcript_id: int, remove_output: bool = False) -> Path | None:
+        """Reject; outputs an earlier acceptance wrote are removed or kept (the first
+        kept is returned)."""
+        return self.folder.reject(transcript_id, remove_output)
+
+    def choose_attempt(self, transcript_id: int, attempt_id: int) -> None:
+        """Make ``attempt_id`` the transcript's candidate (the person picked it)."""
+        if self.folder.library.attempt(attempt_id).transcript_id != transcript_id:
+            raise ValueError(f"attempt {attempt_id} is not one of transcript {transcript_id}")
+        if self.folder.library.get(transcript_id).candidate_attempt != attempt_id:
+            self.folder.library.offer_for_review(transcript_id, attempt_id)
 
     def fallback_prompts(self) -> list[str]:
         """Prompts a rerun can use: the cascade's later ones first, then every other
@@ -195,13 +216,17 @@ class ReviewSession:
             (a.model for a in reversed(attempts) if a.model in self.config.models),
             self.config.cascade[0].model,
         )
-        # The mode the cascade runs this prompt in (a strict prompt stays strict).
-        mode = next(
+        self.folder.library.return_to_pending(transcript_id)
+        step = CascadeStep(model, prompt, self.rerun_mode(prompt))
+        self.queue.push_front(Job(transcript_id, (step,)))
+
+    def rerun_mode(self, prompt: str) -> Mode:
+        """The mode a rerun with ``prompt`` uses: the one the cascade runs it in (a strict
+        prompt stays strict), else the first step's."""
+        return next(
             (step.mode for step in self.config.cascade if step.prompt == prompt),
             self.config.cascade[0].mode,
         )
-        self.folder.library.return_to_pending(transcript_id)
-        self.queue.push_front(Job(transcript_id, (CascadeStep(model, prompt, mode),)))
 
     def record_edit(self, transcript_id: int, source: str, edited: str) -> AttemptRecord:
         """Keep the reviewer's edit (scored and gated like an attempt) as the candidate."""
@@ -211,6 +236,24 @@ class ReviewSession:
         edit_id = library.add_edit(transcript_id, record.content_hash, edited, scored, reasons)
         library.offer_for_review(transcript_id, edit_id)
         return library.attempt(edit_id)
+
+    def count_words(self, batch: int = 200) -> Iterator[list[TranscriptRecord]]:
+        """Count the words of transcripts that have no count yet (pending ones), storing
+        them ``batch`` files at a time and yielding the updated rows. Unreadable files
+        are left to processing, which says why. Call from a worker thread."""
+        library = self.folder.library
+        waiting = [r for r in library.transcripts() if r.words is None]
+        limit = self.config.settings.max_file_bytes
+        for start in range(0, len(waiting), batch):
+            counts = {}
+            for record in waiting[start : start + batch]:
+                try:
+                    counts[record.id] = self.folder.read_source(record.path, limit).word_count
+                except TranscriptError:
+                    continue
+            if counts:
+                library.record_words(counts)
+                yield [library.get(transcript_id) for transcript_id in counts]
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop watching and generating, wait for the processing loop to leave, close."""

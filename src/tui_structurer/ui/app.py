@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
+import platformdirs
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -30,21 +32,22 @@ from tui_structurer.processing.session import ReviewSession
 from tui_structurer.ui import preferences
 from tui_structurer.ui.commands import StructurerCommands
 from tui_structurer.ui.keymap import load_keymap
-from tui_structurer.ui.messages import (
-    GpuSampled,
-    RecordsChanged,
-    RecordsLoaded,
-    ReviewLoaded,
-    SessionUpdate,
-)
+from tui_structurer.ui.messages import GpuSampled, RecordsChanged, RecordsLoaded, SessionUpdate
 from tui_structurer.ui.screens.help import HelpScreen
 from tui_structurer.ui.screens.queue import QueueScreen
-from tui_structurer.ui.screens.review import Decision, ReviewScreen
+from tui_structurer.ui.screens.review import ReviewScreen
 from tui_structurer.ui.themes import DEFAULT_THEME, load_themes
 from tui_structurer.ui.widgets.live_panel import LivePanel
+from tui_structurer.ui.widgets.transcript_table import TranscriptTable
 
 LIVE_REFRESH_S = 0.25
 GPU_POLL_S = 1.0
+
+
+def screenshot_dir() -> Path:
+    """The user's Downloads folder if there is one, else their home folder."""
+    downloads = platformdirs.user_downloads_path()
+    return downloads if downloads.is_dir() else Path.home()
 
 
 class StructurerApp(App[None]):
@@ -79,19 +82,20 @@ class StructurerApp(App[None]):
             else ("llama-cpp-python here is a CPU build: models run on the CPU")
         )
         self.telemetry: Telemetry | None = None
+        self.shipped_themes: set[str] = set()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return {
             "diff-removed": "#d75f5f",
             "diff-replaced": "#d7875f",
             "diff-added": "#5f87d7",
-            "diff-quiet": "#8a8a8a",
+            "diff-mark": "#5fd7d7",
         }
 
     # -- start and stop ----------------------------------------------------------------
 
     def on_mount(self) -> None:
-        themes, problems = load_themes()
+        themes, problems, self.shipped_themes = load_themes()
         for theme in themes:
             self.register_theme(theme)
         for problem in problems:
@@ -122,9 +126,14 @@ class StructurerApp(App[None]):
             self.set_keymap(keymap)
 
     def binding_sections(self) -> dict[str, list[BindingType]]:
+        """The keys by where they act (the help lists them; the keymap checks ids)."""
+        anywhere: list[BindingType] = [
+            b for b in self.BINDINGS if isinstance(b, Binding) and b.id in ("quit", "help")
+        ]
+        live_panel = [b for b in self.BINDINGS if b not in anywhere]  # see check_action
         return {
-            "anywhere": self.BINDINGS,
-            "queue": QueueScreen.BINDINGS,
+            "anywhere": anywhere,
+            "queue": [*live_panel, *TranscriptTable.BINDINGS, *QueueScreen.BINDINGS],
             "review": ReviewScreen.BINDINGS,
         }
 
@@ -144,6 +153,7 @@ class StructurerApp(App[None]):
         self.post_message(RecordsLoaded(self.session.folder.library.transcripts()))
         self.session.enqueue_pending()
         self.call_from_thread(self.process_queue)
+        self.call_from_thread(self.count_words)
         settings = self.session.config.settings
         if settings.watch:
             self.session.start_watching(self._folder_changed, settings.quiet_seconds)
@@ -187,25 +197,13 @@ class StructurerApp(App[None]):
         finally:
             sampler.close()
 
-    @work(thread=True, exit_on_error=False, group="review")
-    def load_review(self, transcript_id: int) -> None:
-        self.post_message(ReviewLoaded(self.session.review_item(transcript_id)))
-
-    @work(thread=True, exit_on_error=False, group="decide")
-    def apply_decision(self, decision: Decision) -> None:
-        session = self.session
-        if decision.action == "accept":
-            target = session.accept(decision.transcript_id)
-            self.call_from_thread(self.notify, f"Accepted → {target}", timeout=3)
-        elif decision.action == "reject":
-            session.reject(decision.transcript_id)
-            self.call_from_thread(self.notify, "Rejected", timeout=2)
-        elif decision.action == "rerun" and decision.prompt:
-            session.rerun(decision.transcript_id, decision.prompt)
-            self.call_from_thread(
-                self.notify, f"Queued next with prompt {decision.prompt}", timeout=3
-            )
-        self.post_message(RecordsChanged([session.folder.library.get(decision.transcript_id)]))
+    @work(thread=True, exclusive=True, exit_on_error=False, group="word-counts")
+    def count_words(self) -> None:
+        """Word counts for files not processed yet, so the queue shows every file's size."""
+        for records in self.session.count_words():
+            if self.stop.is_set():
+                return
+            self.post_message(RecordsChanged(records))
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -259,10 +257,6 @@ class StructurerApp(App[None]):
             panel = self.queue_screen.query_one("#live", LivePanel)
             panel.show_gpu(message.telemetry, self.session.engines.plan_note or self.offload_note)
 
-    @on(ReviewLoaded)
-    def review_loaded(self, message: ReviewLoaded) -> None:
-        self.push_screen(ReviewScreen(self.session, message.item), self.decided)
-
     def refresh_live(self) -> None:
         with contextlib.suppress(NoMatches):  # the clock can tick while the app closes
             self.queue_screen.query_one("#live", LivePanel).update_from(
@@ -281,40 +275,27 @@ class StructurerApp(App[None]):
             reason = record.reason if record and record.reason else "nothing to review yet"
             self.notify(f"{record.path if record else 'this file'}: {reason}", timeout=3)
             return
-        self.load_review(transcript_id)
-
-    def open_next_review(self, after: int | None, step: int, inclusive: bool = False) -> None:
-        """Open the next (``step`` 1) or previous (-1) file awaiting review after
-        ``after`` (or from it, when ``inclusive``), in the table's order, wrapping."""
         table = self.queue_screen.table
-        visible = table.shown_ids
-        if inclusive and after is not None and table.records[after].status == Status.REVIEW:
-            self.load_review(after)
-            return
-        waiting = {i for i in visible if table.records[i].status == Status.REVIEW and i != after}
-        if not waiting:
-            self.notify("Nothing else is waiting for review", timeout=3)
-            return
-        if after in visible:
-            here = visible.index(after)
-            after_part, before_part = visible[here + 1 :], visible[:here]
-            order = after_part + before_part if step > 0 else before_part[::-1] + after_part[::-1]
-        else:
-            order = visible if step > 0 else visible[::-1]
-        target = next(i for i in order if i in waiting)
-        table.select(target)
-        self.load_review(target)
+        self.push_screen(
+            ReviewScreen(self.session, transcript_id, table.next_waiting), table.select
+        )
 
-    def decided(self, decision: Decision | None) -> None:
-        if decision is None or decision.action == "close":
+    def open_next_review(self, after: int | None) -> None:
+        """Open the selected file if it awaits review, else the next one that does."""
+        target = self.queue_screen.table.next_waiting(after, 1, inclusive=True)
+        if target is None:
+            self.notify("Nothing is waiting for review", timeout=3)
             return
-        if decision.action in ("accept", "reject", "rerun"):
-            self.apply_decision(decision)
-            self.open_next_review(decision.transcript_id, 1)
-        elif decision.action in ("next", "previous"):
-            self.open_next_review(decision.transcript_id, 1 if decision.action == "next" else -1)
+        self.open_review(target)
 
     # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The live panel's keys belong to the queue, where the panel is: hidden elsewhere,
+        which also leaves the review's footer room for its own keys."""
+        if action in ("toggle_pause", "toggle_stream"):
+            return isinstance(self.screen, QueueScreen)
+        return True
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.binding_sections()))
@@ -331,6 +312,13 @@ class StructurerApp(App[None]):
 
     def action_toggle_stream(self) -> None:
         self.queue_screen.query_one("#live", LivePanel).toggle_stream()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual saves screenshots in ~/Downloads, which often does not exist (a server,
+        a container): then they go to the home folder. The notice says where."""
+        return super().deliver_screenshot(filename, path or str(screenshot_dir()), time_format)
 
     def switch_model(self, name: str) -> None:
         try:

@@ -7,9 +7,24 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.theme import BUILTIN_THEMES
 
 if TYPE_CHECKING:
     from tui_structurer.ui.app import StructurerApp
+
+
+def theme_help(app: StructurerApp, name: str) -> str:
+    """What a theme is: light or dark, where it comes from, whether it is the one on."""
+    theme = app.get_theme(name)
+    kind = "dark" if theme is None or theme.dark else "light"
+    if name in BUILTIN_THEMES:
+        origin = "from Textual"
+    elif name in app.shipped_themes:
+        origin = "shipped with tui-structurer"
+    else:
+        origin = "from your themes folder"
+    current = " (the one on now)" if name == app.theme else ""
+    return f"A {kind} theme {origin}{current}; the one you pick is kept for next time"
 
 
 class StructurerCommands(Provider):
@@ -21,8 +36,9 @@ class StructurerCommands(Provider):
                 (f"Use model: {name}", partial(app.switch_model, name),
                  profile.description or profile.gguf)
             )  # fmt: skip
-        for theme in sorted(app.available_themes):
-            commands.append((f"Theme: {theme}", partial(app.choose_theme, theme), "Remembered"))
+        for name in sorted(app.available_themes):
+            commands.append((f"Theme: {name}", partial(app.choose_theme, name),
+                             theme_help(app, name)))  # fmt: skip
         commands.append(("Pause or resume processing", app.action_toggle_pause, "Same as space"))
         commands.append(("Show or hide the streaming text", app.action_toggle_stream, "t"))
         return commands

@@ -7,7 +7,6 @@ from textual.message import Message
 from tui_structurer.gpu.telemetry import Telemetry
 from tui_structurer.library import TranscriptRecord
 from tui_structurer.processing.events import SessionEvent
-from tui_structurer.processing.review import ReviewItem
 
 
 class SessionUpdate(Message):
@@ -34,14 +33,6 @@ class GpuSampled(Message):
     def __init__(self, telemetry: Telemetry) -> None:
         super().__init__()
         self.telemetry = telemetry
-
-
-class ReviewLoaded(Message):
-    """A review item (text, attempts, word diff) was prepared off the UI thread."""
-
-    def __init__(self, item: ReviewItem) -> None:
-        super().__init__()
-        self.item = item
 
 
 class RecordsChanged(Message):

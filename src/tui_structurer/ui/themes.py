@@ -61,10 +61,12 @@ def theme_dirs() -> list[Path]:
     return [paths.shipped_path("themes"), paths.user_themes_dir()]
 
 
-def load_themes() -> tuple[list[Theme], list[ThemeProblem]]:
-    """Every valid theme, and a problem per file that was skipped."""
+def load_themes() -> tuple[list[Theme], list[ThemeProblem], set[str]]:
+    """Every valid theme, a problem per file that was skipped, and the names of the
+    shipped themes that no user file replaced."""
     themes: dict[str, Theme] = {}
     problems = []
+    shipped: set[str] = set()
     for folder in theme_dirs():
         for file in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
             try:
@@ -73,4 +75,8 @@ def load_themes() -> tuple[list[Theme], list[ThemeProblem]]:
                 problems.append(ThemeProblem(file, str(exc)))
                 continue
             themes[theme.name] = theme
-    return list(themes.values()), problems
+            if folder == paths.shipped_path("themes"):
+                shipped.add(theme.name)
+            else:
+                shipped.discard(theme.name)
+    return list(themes.values()), problems, shipped

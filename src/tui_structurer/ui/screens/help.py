@@ -1,4 +1,4 @@
-"""Every key of the app, with what it does."""
+"""Every key of the app, with what it does, and what the screens' marks mean."""
 
 from __future__ import annotations
 
@@ -8,7 +8,32 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
+
+LOUD = " ".join(f"[b $background on $diff-{k}]word[/]" for k in ("removed", "replaced", "added"))
+MARK = "[b $diff-mark]{}[/]"
+LEGEND = "\n".join(
+    [
+        "[b]The queue[/b]",
+        "  Likeness   how many of the source's words the candidate kept, 0 to 1 (1: every word)",
+        "  [b]✗[/b]          after the likeness: the candidate failed the fidelity gate (why: in "
+        "its review)",
+        "  Latest     the model and prompt of the latest attempt, or why the file failed",
+        "  Path [b]▲[/b]     the column the list is sorted by (s sorts by the next one)",
+        "  0–7        show all files, or those in one state; the line above the list counts them",
+        "",
+        "[b]The review[/b]  (source on the left, structured text on the right)",
+        f"  {LOUD}  dropped, rewritten, added by the model: the loudest",
+        "  [u $diff-replaced]word[/]       a source word repair kept because the model changed it",
+        f"  {MARK.format('S')}o{MARK.format(',')}        a capital or a punctuation mark the model "
+        "added",
+        f"  {MARK.format('¶')} [b $diff-removed]¶[/]        a paragraph the model started; a "
+        "source paragraph it joined",
+        "  ▶          in the attempts table: the file's candidate; the highlighted row is on "
+        "screen",
+        "  NN%        in a pane's border: how far into its text the top of the pane is",
+    ]
+)
 
 
 def binding_rows(sections: dict[str, list[BindingType]]) -> list[tuple[str, ...]]:
@@ -26,8 +51,12 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 120; height: 80%; border: round $primary; background: $surface; padding: 0 1;
+        width: 120; max-width: 100%; height: 90%; border: round $primary;
+        background: $surface; padding: 0 1;
     }
+    HelpScreen Label { width: 100%; }
+    HelpScreen DataTable { height: auto; max-height: 500; }
+    HelpScreen .legend { margin: 1 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss(None)", "Close", id="close-help",
@@ -41,10 +70,12 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Label(
-                "[b]Keys[/b] — rebind any of them by id in keymap.toml "
-                "(see `tui-structurer --help`)"
+                "[b]Keys[/b] — esc, ? or q closes this help. Rebind any key by its id in "
+                "keymap.toml (see `tui-structurer --help`); ctrl+p opens the command "
+                "palette (models, themes, screenshot)."
             )
             table: DataTable[str] = DataTable(cursor_type="none", show_cursor=False)
             table.add_columns("where", "key", "action", "id (keymap.toml)", "what it does")
             table.add_rows(binding_rows(self.sections))
             yield table
+            yield Static(LEGEND, classes="legend")

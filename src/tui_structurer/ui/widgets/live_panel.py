@@ -6,12 +6,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label, Log, ProgressBar, Sparkline
+from textual.widgets import Label, ProgressBar, Sparkline
 
 from tui_structurer.gpu.telemetry import Telemetry
 from tui_structurer.processing.live import LiveView, StreamView
 from tui_structurer.text.display import printable_path
 from tui_structurer.text.durations import format_duration
+from tui_structurer.ui.widgets.stream_tail import StreamTail
 
 MAX_STREAM_LINES = 4
 
@@ -87,7 +88,7 @@ class LivePanel(Vertical):
         yield Label("", id="live-rate")
         yield Sparkline([], id="live-sparkline")
         yield Label("GPU: checking…", id="live-gpu")
-        yield Log(id="live-stream", max_lines=200)
+        yield StreamTail(id="live-stream")
 
     def on_mount(self) -> None:
         self.border_title = "Live"
@@ -116,9 +117,7 @@ class LivePanel(Vertical):
         sparkline.display = any(live.rate_history)
         sparkline.data = list(live.rate_history)
         if self.show_stream:
-            log = self.query_one(Log)
-            log.clear()
-            log.write(streams[0].text[-1500:] if streams else "")
+            self.query_one(StreamTail).text = streams[0].text if streams else ""
 
     def show_gpu(self, telemetry: Telemetry, offload_note: str) -> None:
         self.query_one("#live-gpu", Label).update(gpu_line(telemetry, offload_note))

@@ -7,11 +7,9 @@ through the Line API and stays instant however long it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -21,56 +19,72 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_structurer.library import Status, TranscriptRecord
-
-COLUMNS: tuple[tuple[str, int], ...] = (
-    ("status", 9),
-    ("words", 7),
-    ("likeness", 9),
-    ("attempts", 8),
-    ("latest", 34),
-    ("path", 0),  # the rest of the width
-)
-STATUS_STYLE = {
-    Status.PENDING: Style(dim=True),
-    Status.RUNNING: Style(bold=True, color="cyan"),
-    Status.REVIEW: Style(bold=True, color="yellow"),
-    Status.ACCEPTED: Style(color="green"),
-    Status.REJECTED: Style(dim=True),
-    Status.FAILED: Style(bold=True, color="red"),
-    Status.MISSING: Style(dim=True, italic=True),
-}
-SORT_KEYS: dict[str, Callable[[TranscriptRecord], Any]] = {
-    "path": lambda r: r.path,
-    "status": lambda r: (list(Status).index(r.status), r.path),
-    "words": lambda r: (r.words or 0, r.path),
-    "likeness": lambda r: (-1.0 if r.likeness is None else r.likeness, r.path),
-    "attempts": lambda r: (r.attempts, r.path),
-}
+from tui_structurer.library.records import EDIT_STEP
+from tui_structurer.ui.widgets.queue_columns import SORT_KEYS, fit_columns, header_line
 
 
-def header_line() -> str:
-    return " ".join(name.capitalize().ljust(width) for name, width in COLUMNS)
+def latest_step(record: TranscriptRecord) -> str:
+    """``model/prompt`` of the latest attempt; the person's edit says so."""
+    if record.latest_step == EDIT_STEP:
+        return "your edit"
+    return record.latest_step or ""
 
 
 class TranscriptTable(ScrollView, can_focus=True):
     """Rows are transcripts; the cursor row is the one ``enter`` opens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Review", show=False),
-    ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"transcript-table--cursor"}
+        Binding("enter", "select", "Review", id="review-selected",
+                tooltip="Review the selected file"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="row-up", tooltip="Previous file"),
+        Binding("down", "cursor(1)", "Down", show=False, id="row-down", tooltip="Next file"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="rows-page-up",
+                tooltip="A page of files up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="rows-page-down",
+                tooltip="A page of files down"),
+        Binding("home", "jump(0)", "First", show=False, id="first-row", tooltip="First file"),
+        Binding("end", "jump(-1)", "Last", show=False, id="last-row", tooltip="Last file"),
+    ]  # fmt: skip
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "transcript-table--cursor",
+        "transcript-table--note",
+        "transcript-table--reason",
+        *(f"transcript-table--{status}" for status in Status),
+    }
+    # Colours from the theme, checked for contrast in tests/test_theme_contrast.py. On the
+    # cursor row every word takes the cursor's own foreground: a status colour on the
+    # cursor's background is what made "review" unreadable in the light theme.
     DEFAULT_CSS = """
-    TranscriptTable > .transcript-table--cursor { background: $accent 40%; }
-    TranscriptTable:focus > .transcript-table--cursor { background: $accent 70%; }
+    TranscriptTable {
+        & > .transcript-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .transcript-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+        & > .transcript-table--note { color: $text-muted; }
+        & > .transcript-table--reason { color: $text-error; }
+        & > .transcript-table--pending { color: $text-muted; }
+        & > .transcript-table--running { color: $text-primary; text-style: bold; }
+        & > .transcript-table--review { color: $text-warning; text-style: bold; }
+        & > .transcript-table--accepted { color: $text-success; }
+        & > .transcript-table--rejected { color: $text-muted; }
+        & > .transcript-table--failed { color: $text-error; text-style: bold; }
+        & > .transcript-table--missing { color: $text-muted; text-style: italic; }
+    }
     """
 
     cursor = reactive(0, always_update=True)
+
+    class ColumnsChanged(Message):
+        """The columns shown, their widths or the sort changed: the header follows."""
+
+        def __init__(self, header: str) -> None:
+            super().__init__()
+            self.header = header
 
     class Selected(Message):
         """Enter (or a double click) on a row."""
@@ -87,6 +101,8 @@ class TranscriptTable(ScrollView, can_focus=True):
         self.sort_column = "path"
         self.shown_ids: list[int] = []
         self._row_of: dict[int, int] = {}
+        self.columns = fit_columns(120, 0)
+        self._header = ""
 
     # -- content -----------------------------------------------------------------------
 
@@ -111,7 +127,17 @@ class TranscriptTable(ScrollView, can_focus=True):
         self._row_of = {transcript_id: row for row, transcript_id in enumerate(self.shown_ids)}
         self.virtual_size = Size(self.size.width, len(self.shown_ids))
         self.cursor = self._row_of.get(current, 0) if current is not None else 0
+        self.fit_columns()
         self.refresh()
+
+    def fit_columns(self) -> None:
+        """Share the width between the columns (see ``fit_columns``); tell the header."""
+        longest = max((len(r.path) for r in self.records.values()), default=0)
+        self.columns = fit_columns(self.size.width, longest)
+        header = header_line(self.columns, self.sort_column)
+        if header != self._header:
+            self._header = header
+            self.post_message(self.ColumnsChanged(header))
 
     def update_record(self, record: TranscriptRecord) -> None:
         old = self.records.get(record.id)
@@ -122,6 +148,8 @@ class TranscriptTable(ScrollView, can_focus=True):
         )
         if old is None or reordered:
             self.rebuild()
+        elif record.path != old.path:
+            self.fit_columns()
         elif record.id in self._row_of:
             self.refresh_line(self._row_of[record.id])
 
@@ -133,25 +161,42 @@ class TranscriptTable(ScrollView, can_focus=True):
             return None
         return self.shown_ids[min(self.cursor, len(self.shown_ids) - 1)]
 
-    def select(self, transcript_id: int) -> None:
+    def select(self, transcript_id: int | None) -> None:
         if transcript_id in self._row_of:
             self.cursor = self._row_of[transcript_id]
 
+    def next_waiting(self, after: int | None, step: int, inclusive: bool = False) -> int | None:
+        """The next (``step`` 1) or previous (-1) file awaiting review after ``after`` (or
+        ``after`` itself, with ``inclusive``), in the order shown, wrapping; None if none."""
+        waiting = {i for i in self.shown_ids if self.records[i].status == Status.REVIEW}
+        if inclusive and after in waiting:
+            return after
+        if after in self._row_of:
+            here = self._row_of[after]
+            ahead, behind = self.shown_ids[here + 1 :], self.shown_ids[:here]
+            order = ahead + behind if step > 0 else behind[::-1] + ahead[::-1]
+        else:
+            order = self.shown_ids if step > 0 else self.shown_ids[::-1]
+        return next((i for i in order if i in waiting and i != after), None)
+
     # -- drawing -----------------------------------------------------------------------
 
-    def _cells(self, record: TranscriptRecord) -> list[tuple[str, Style]]:
+    def _cells(self, record: TranscriptRecord) -> dict[str, tuple[str, str]]:
+        """Each column's text and the component class that colours it."""
         likeness = "" if record.likeness is None else f"{record.likeness:.3f}"
         if record.passed is False:
-            likeness += " ✗"
-        note = record.reason or record.latest_step or ""
-        return [
-            (str(record.status), STATUS_STYLE[record.status]),
-            ("" if record.words is None else str(record.words), Style()),
-            (likeness, Style()),
-            (str(record.attempts) if record.attempts else "", Style()),
-            (note, Style(dim=True) if not record.reason else Style(color="red")),
-            (record.path, Style()),
-        ]
+            likeness += " ✗"  # the candidate failed the gate (explained in the help)
+        return {
+            "status": (str(record.status), f"transcript-table--{record.status}"),
+            "words": ("" if record.words is None else str(record.words), ""),
+            "likeness": (likeness, ""),
+            "attempts": (str(record.attempts) if record.attempts else "", ""),
+            "latest": (
+                record.reason or latest_step(record),
+                "transcript-table--reason" if record.reason else "transcript-table--note",
+            ),
+            "path": (record.path, ""),
+        }
 
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
@@ -159,21 +204,26 @@ class TranscriptTable(ScrollView, can_focus=True):
         base = self.rich_style
         if row >= len(self.shown_ids):
             return Strip.blank(width, base)
-        record = self.records[self.shown_ids[row]]
-        line_style = base
-        if row == self.cursor:
-            line_style = base + self.get_component_rich_style("transcript-table--cursor")
+        cells = self._cells(self.records[self.shown_ids[row]])
+        cursor = row == self.cursor
+        if cursor:
+            base += self.get_component_rich_style("transcript-table--cursor")
         segments = []
-        used = 0
-        for (text, style), (_, column_width) in zip(self._cells(record), COLUMNS, strict=True):
-            cell_width = column_width or max(0, width - used)
-            cell = text[:cell_width].ljust(cell_width) if column_width else text
-            segments.append(Segment(cell + (" " if column_width else ""), line_style + style))
-            used += cell_width + 1
-        return Strip(segments).adjust_cell_length(width, line_style)
+        for index, (name, column_width) in enumerate(self.columns):
+            text, component = cells[name]
+            style = base
+            if component and not cursor:  # full styles: "auto" colours need the background
+                style += self.get_component_rich_style(component)
+            if name == "path" and len(text) > column_width > 1:
+                text = "…" + text[-(column_width - 1) :]  # a file's name is at the end
+            last = index == len(self.columns) - 1
+            cell = text if last else text[:column_width].ljust(column_width) + " "
+            segments.append(Segment(cell, style))
+        return Strip(segments).adjust_cell_length(width, base)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.shown_ids))
+        self.fit_columns()
 
     # -- moving ------------------------------------------------------------------------
 
