@@ -74,12 +74,23 @@ def _gpu_entry(gpu: GpuInfo) -> dict[str, Any]:
     }
 
 
+def _llama_cpp_version() -> str:
+    """The installed llama-cpp-python; a build run from its source tree has no package
+    metadata, only the module's own version."""
+    try:
+        return importlib.metadata.version("llama-cpp-python")
+    except importlib.metadata.PackageNotFoundError:
+        import llama_cpp
+
+        return str(getattr(llama_cpp, "__version__", "unknown"))
+
+
 def doctor_report(config: Config, inventory: GpuInventory | None = None) -> dict[str, Any]:
     """Everything `doctor` prints, as one JSON-ready object."""
     inventory = inventory or probe_gpus()
     return {
         "version": __version__,
-        "llama_cpp_python": importlib.metadata.version("llama-cpp-python"),
+        "llama_cpp_python": _llama_cpp_version(),
         "gpu_offload_supported": supports_gpu_offload(),
         "driver": inventory.driver,
         "gpus": [_gpu_entry(g) for g in inventory.gpus],

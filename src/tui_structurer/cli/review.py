@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from tui_structurer.cli.common import EXIT_OK, folder_of
+from tui_structurer.cli.common import EXIT_OK, error, folder_of
 from tui_structurer.config import Config
 from tui_structurer.config.model_choice import use_model
+from tui_structurer.text.display import printable_path
 
 
 def command(args: argparse.Namespace, config: Config) -> int:
@@ -21,5 +22,8 @@ def command(args: argparse.Namespace, config: Config) -> int:
         start = config.settings.start_processing and not args.paused
         StructurerApp(session, start_processing=start).run()
     finally:
+        in_flight = [printable_path(s.path) for s in session.live.snapshot().streams]
+        if in_flight:  # stopping a generation can take a moment: say what is happening
+            error(f"stopping; back to pending: {', '.join(in_flight)}")
         session.close()
     return EXIT_OK
