@@ -18,7 +18,7 @@ TINY = "so we finally fixed the roof and it only took three weekends and one bro
 
 
 async def until_status(app: StructurerApp, pilot: Pilot[None], path: str, status: Status) -> None:
-    for _ in range(600):  # up to a minute of generation on two CPU cores
+    for _ in range(3000):  # generation on two busy CPU cores: a generous limit, not a speed test
         await pilot.pause(0.1)
         record = next(r for r in app.queue_screen.table.records.values() if r.path == path)
         if record.status == status:
