@@ -76,3 +76,17 @@ def test_eval_command_scores_strict_mode_on_the_shipped_set(
     saved = sorted(p.name for p in out.iterdir())
     assert saved == ["bike-repair.txt", "bread-starter.txt", "library-hours.txt", "night-sky.txt"]
     assert "Speech recognition" not in (out / "night-sky.txt").read_text()
+
+
+def test_paragraph_segmentation_scores() -> None:
+    from tui_structurer.evaluation.metrics import segmentation
+
+    ref = [False] * 3 + [True] + [False] * 3 + [True] + [False] * 4  # 12 words, 3 paragraphs
+    assert segmentation(ref, ref) == (0, 0, 10)
+    near = [False] * 4 + [True] + [False] * 2 + [True] + [False] * 4  # one break a word late
+    pk, windowdiff, windows = segmentation(ref, near)
+    assert windows == 10 and 0 < pk <= windowdiff <= 2
+    none = [False] * 12
+    assert segmentation(ref, none)[0] > pk
+    score = score_structure("One two three.\n\nFour five six.", "One two three. Four five six.")
+    assert score.windows > 0 and score.pk > 0 and score.paragraphs.fn == 1
