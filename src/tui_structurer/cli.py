@@ -19,6 +19,7 @@ from tui_structurer.console_progress import ConsoleProgress
 from tui_structurer.engines import EngineError
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.evaluation.dataset import EvalSetError
+from tui_structurer.evaluation.profile_file import ProfileFileError
 from tui_structurer.library import Status, StoreError
 from tui_structurer.library.folder import Folder, FolderError
 from tui_structurer.library.folder_lock import FolderBusyError
@@ -46,12 +47,14 @@ examples:
   tui-structurer doctor                             GPUs, models, offload plans, paths
   tui-structurer eval examples/eval --mode strict --mode repair
                                                     score modes against human references
+  tui-structurer calibrate ~/gold-set --model gemma3-270m
+                                                    fit strict mode's biases to your texts
 
 Models, prompts, the attempt cascade and the fidelity gate are set in models.toml;
 a models.toml in your user config folder overrides the shipped one. Keys of the app
 can be rebound by id in keymap.toml in the same folder (press ? in the app for ids).
 """
-COMMANDS = ("open", "run", "watch", "status", "doctor", "eval")
+COMMANDS = ("open", "run", "watch", "status", "doctor", "eval", "calibrate")
 
 
 def _folder_options(parser: argparse.ArgumentParser, processing: bool) -> None:
@@ -188,6 +191,20 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--config", type=Path, metavar="FILE", help="an extra models.toml")
+
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit a model's strict-mode biases to the references in DIR",
+        description="DIR holds transcripts beside references NAME.gold.txt, as for eval. "
+        "Strict mode decodes the folder several times (seven passes) to fit the bias of "
+        "each decision (comma, sentence end, question, paragraph break) that gives the "
+        "best F1, shows F1 before and after, and writes the fitted values into the "
+        "model's profile in your user models.toml (nothing else in it changes).",
+    )
+    calibrate.add_argument("folder", type=Path, metavar="DIR", help="transcripts and references")
+    calibrate.add_argument("--model", required=True, metavar="NAME", help="a model profile")
+    calibrate.add_argument("--dry-run", action="store_true", help="show the fit without saving it")
+    calibrate.add_argument("--config", type=Path, metavar="FILE", help="an extra models.toml")
     return parser
 
 
@@ -321,6 +338,12 @@ def _eval(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+def _calibrate(args: argparse.Namespace, config: Config) -> int:
+    from tui_structurer.evaluation.calibrate_command import calibrate
+
+    return calibrate(config, args.model, args.folder, write=not args.dry_run)
+
+
 def _status(args: argparse.Namespace, config: Config) -> int:
     try:
         folder = _open_folder(config, args.folder, None)
@@ -365,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _watch(args, config)
         if args.command == "eval":
             return _eval(args, config)
+        if args.command == "calibrate":
+            return _calibrate(args, config)
         return _status(args, config)
     except ConfigError as exc:
         _error(f"config error: {exc}")
@@ -372,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FolderError, FolderBusyError) as exc:
         _error(str(exc))
         return EXIT_USAGE
-    except EvalSetError as exc:
+    except (EvalSetError, ProfileFileError) as exc:
         _error(str(exc))
         return EXIT_USAGE
     except (RunError, StoreError, EngineError) as exc:
