@@ -67,9 +67,13 @@ class Row:
     rows: int = 0
     worst_fidelity: float = 1.0
 
-    def f1(self, name: str) -> float:
+    def f1(self, name: str) -> str:
+        """F1 as score.py pools it; "–" where the set has none of that mark and the
+        output wrote none either."""
         tp, fp, fn = self.counts.get(name, [0, 0, 0])
-        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if tp + fp + fn == 0:
+            return "–"
+        return f"{2 * tp / (2 * tp + fp + fn):.2f}"
 
 
 def load_scorer() -> ModuleType:
@@ -162,9 +166,9 @@ def report(table: dict[tuple[str, str], Row], labels: list[str], sets: list[str]
         for label in labels:
             row = table[(label, set_name)]
             print(
-                f"{label:<38} {set_name:<14} {row.f1('micro'):5.3f} {row.f1('COMMA'):5.2f} "
-                f"{row.f1('PERIOD'):5.2f} {row.f1('QUESTION'):5.2f} {row.f1('para'):5.2f} "
-                f"{row.structure.pk:5.2f} {row.f1('caps'):5.2f} {row.worst_fidelity:5.3f} "
+                f"{label:<38} {set_name:<14} {row.f1('micro'):>5} {row.f1('COMMA'):>5} "
+                f"{row.f1('PERIOD'):>5} {row.f1('QUESTION'):>5} {row.f1('para'):>5} "
+                f"{row.structure.pk:5.2f} {row.f1('caps'):>5} {row.worst_fidelity:5.3f} "
                 f"{row.words / row.seconds:7.1f} {1000 * row.calls / row.words:9.0f} "
                 f"{row.rows / row.words:6.2f}"
             )

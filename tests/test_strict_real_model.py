@@ -58,8 +58,8 @@ def test_every_word_is_kept_and_drafts_are_batched(engine: LlamaCppEngine, name:
     assert word_keys(output) == word_keys(source)
     assert output[0].isupper() and output.rstrip()[-1] in ".?!"
     assert stats.finish_reason == "stop"
-    # Drafted blocks and shared batches: far fewer model calls than tokens written.
-    assert 0 < stats.decode_calls < stats.completion_tokens / 2
+    # Drafts and shared batches: fewer model calls than words, each written once.
+    assert 0 < stats.decode_calls < len(word_keys(source))
     # Lookahead places real structure: sentences, commas, capitals.
     assert output.count(". ") + output.count("? ") >= 4 and output.count(",") >= 3
 
@@ -117,9 +117,9 @@ def test_a_long_text_decodes_in_a_small_context(tmp_path: Path) -> None:
     profile = dataclasses.replace(config.models["gemma3-270m"], context=1024)
     small = LlamaCppEngine(profile, resolve_gguf(profile.gguf), full_swa_cache=True)
     try:
-        talks = [(EVAL / f"{n}.txt").read_text() for n in ("bike-repair", "night-sky")]
-        source = " ".join(" ".join(talks).split()) * 5
-        source = " ".join(source.split()[:3000])
+        talks = sorted(p for p in EVAL.glob("*.txt") if not p.name.endswith(".gold.txt"))
+        words = " ".join(p.read_text() for p in talks).split()
+        source = " ".join((words * 6)[:3000])
         output, stats = strict_text(small, source)
         assert word_keys(output) == word_keys(source)
         assert stats.finish_reason == "stop" and small.strict_counters.refills >= 3
