@@ -101,7 +101,7 @@ def test_draft_sizes_agree_on_words_and_nearly_all_marks(engine: LlamaCppEngine)
 
 def test_symbols_quotes_and_brackets_stay_with_their_words(engine: LlamaCppEngine) -> None:
     source = (
-        'it cost $50 which is 10% more and the temperature fell to -5 so i wrote C++ and '
+        "it cost $50 which is 10% more and the temperature fell to -5 so i wrote C++ and "
         'C# code got +1 from @alice for #gardening and she said "wow" (really) okay'
     )
     output, _ = strict_text(engine, source)
