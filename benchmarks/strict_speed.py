@@ -2,7 +2,7 @@
 
 Goals on this CPU with the embedded model: strict no more than 10 % slower than free
 generation (words/second) and word fidelity exactly 1.0 on every file. Also printed:
-model calls per 1,000 words and the block size the measured decode costs lead to.
+model calls and logit rows per 1,000 words (strict mode's costs).
 `python3 benchmarks/strict_speed.py [--quick]`.
 """
 
@@ -16,7 +16,6 @@ from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.pipeline import Pipeline
-from tui_structurer.strict.block_size import best_size
 from tui_structurer.text.words import word_keys
 from tui_structurer.transcripts import read_transcript
 
@@ -40,7 +39,7 @@ def main(quick: bool = False) -> dict[str, float]:
     engine = pool.get(config.models[model], strict=True)  # one engine for every mode
     assert isinstance(engine, LlamaCppEngine)
     pipeline = Pipeline(config, pool)
-    pipeline.process(texts[0][:200], (runs["strict"],))  # measures block costs, warms up
+    pipeline.process(texts[0][:200], (runs["strict"],))  # warms up
 
     rates: dict[str, float] = {}
     for label, step in runs.items():
@@ -63,13 +62,8 @@ def main(quick: bool = False) -> dict[str, float]:
             assert worst == 1.0, "strict mode changed a word"
     pool.close()
 
-    costs = engine.block_costs
-    print(
-        "decode cost by block size: "
-        + ", ".join(f"{k}: {v * 1000:.0f} ms" for k, v in costs.items())
-    )
-    chosen = best_size(costs, 0.9), best_size(costs, 0.7)
-    print(f"block size chosen at 90 % / 70 % draft acceptance: {chosen[0]} / {chosen[1]}")
+    rows = engine.strict_counters.rows / (2 * words + 40)  # two strict runs and the warm-up
+    print(f"strict logit rows per word: {rows:.2f}")
     ratio = rates["strict"] / rates["free"]
     print(f"strict / free    = {ratio:.2f}x words/s (goal ≥ {1 / MAX_SLOWDOWN:.2f})")
     print(f"strict / repair  = {rates['strict'] / rates['repair']:.2f}x words/s")

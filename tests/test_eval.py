@@ -113,3 +113,17 @@ def test_a_gold_subtitle_beside_its_raw_subtitle_is_a_reference(tmp_path: Path) 
     assert warnings == [] and entry.name == "ferry-interview.srt"
     assert entry.reference.startswith("So, how long have you been running the ferry? About")
     assert score_structure(entry.reference, entry.source).aligned_words == len(entry.source.split())
+
+
+def test_paragraph_segmentation_scores() -> None:
+    from tui_structurer.evaluation.metrics import segmentation
+
+    ref = [False] * 3 + [True] + [False] * 3 + [True] + [False] * 4  # 12 words, 3 paragraphs
+    assert segmentation(ref, ref) == (0, 0, 10)
+    near = [False] * 4 + [True] + [False] * 2 + [True] + [False] * 4  # one break a word late
+    pk, windowdiff, windows = segmentation(ref, near)
+    assert windows == 10 and 0 < pk <= windowdiff <= 2
+    none = [False] * 12
+    assert segmentation(ref, none)[0] > pk
+    score = score_structure("One two three.\n\nFour five six.", "One two three. Four five six.")
+    assert score.windows > 0 and score.pk > 0 and score.paragraphs.fn == 1

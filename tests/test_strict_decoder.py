@@ -1,111 +1,147 @@
-"""The drafted-block decoder's logic, on a runtime whose logits are a pure function of
-the tokens before them: then drafting must give exactly what deciding one token at a
-time gives, whatever the block size. (llama.cpp's own logits shift slightly with how a
-text was batched, so the real model is checked for fidelity, not bit-equality:
-tests/test_strict_real_model.py.)"""
+"""Strict decoding's logic on a runtime whose log-probabilities are a pure function of
+the tokens before them (tests/strict_fakes.py). There batching, drafting, sequences and
+prefix trees must give exactly what deciding gap by gap from the model gives. (llama.cpp's
+own logits move slightly with how a text was batched, so the real model is checked for
+fidelity and reproducibility: tests/test_strict_real_model.py.)"""
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
+import threading
 from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_structurer.strict import StrictChunk, build_boundaries
-from tui_structurer.strict.block_size import best_size, expected_kept
+from strict_fakes import CHARS, FakeRuntime, hashed_logit, reference_decode, toy_tokens
+from tui_structurer.errors import Cancelled
+from tui_structurer.strict import StrictChunk, source_words
 from tui_structurer.strict.decoder import StrictDecoder
+from tui_structurer.strict.settings import MIN_PARAGRAPH_WORDS, StrictSettings
 from tui_structurer.text.words import word_keys
 
-VOCAB: dict[str, int] = {}
+PROMPT = toy_tokens("punctuate this:\n\n")
+WORD_LIST = ["so", "i", "think", "we", "Paris", "went", "home", "yes", "a", "x2", "$50", "C++"]
+WORDS = st.lists(st.sampled_from(WORD_LIST), min_size=1, max_size=40).map(tuple)
+SETTINGS = st.builds(
+    StrictSettings,
+    rule=st.sampled_from(["lookahead", "first-token"]),
+    lookahead=st.integers(0, 3),
+    threshold=st.sampled_from([-2.0, -4.0, -8.0]),
+    bias_sentence=st.sampled_from([0.0, 1.0]),
+    bias_paragraph=st.sampled_from([-3.0, 4.0]),
+    paragraph_words=st.sampled_from([10, 40]),
+    draft_words=st.sampled_from([1, 2, 4, 8]),
+)
 
 
-def toy_tokens(text: str) -> tuple[int, ...]:
-    """One token per character, so words take several tokens as real ones often do."""
-    return tuple(VOCAB.setdefault(ch, len(VOCAB) + 1) for ch in text)
+def decode(
+    chunk: StrictChunk, strict: StrictSettings, runtime: FakeRuntime | None = None
+) -> tuple[str, StrictDecoder]:
+    decoder = StrictDecoder(runtime or FakeRuntime(), PROMPT, chunk, toy_tokens, strict)
+    return "".join(decoder.write()), decoder
 
 
-class PrefixRuntime:
-    """A KV cache of plain tokens; logits are hashes of the prefix. It refuses positions
-    that do not follow the cache, so a missed or wrong roll-back fails loudly."""
-
-    def __init__(self, prompt: Sequence[int], punctuation_bias: float):
-        self.cache: list[int] = list(prompt)
-        self.batch_start = 0
-        self.kept: set[int] = set()
-        self.bias = punctuation_bias
-        self.decodes = 0
-
-    def decode(self, tokens: Sequence[int], first_pos: int, want_logits: Sequence[int]) -> None:
-        assert first_pos == len(self.cache), "positions must follow the cache"
-        self.cache.extend(tokens)
-        self.batch_start, self.kept = first_pos, set(want_logits)
-        self.decodes += 1
-
-    def scores(self, batch_index: int, token_ids: Sequence[int]) -> list[float]:
-        assert batch_index in self.kept, "logits read where none were kept"
-        prefix = self.cache[: self.batch_start + batch_index + 1]
-        out = []
-        for token in token_ids:
-            digest = hashlib.blake2b(repr((prefix[-12:], token)).encode(), digest_size=4)
-            value = int.from_bytes(digest.digest(), "big") / 2**32
-            # Spaces and letters win most gaps, as they do in real text.
-            char = next(k for k, v in VOCAB.items() if v == token)
-            plain = char.isalnum() or char == " "
-            out.append(value + (self.bias if plain else 0.0))
-        return out
-
-    def forget_from(self, pos: int) -> None:
-        assert pos <= len(self.cache)
-        del self.cache[pos:]
-
-
-def decode_with(words: tuple[str, ...], size: int, bias: float) -> tuple[str, int]:
-    chunk = StrictChunk(words, None, True)
-    boundaries = build_boundaries(chunk, toy_tokens)
-    prompt = list(toy_tokens("punctuate:"))
-    runtime = PrefixRuntime(prompt, bias)
-    runtime.kept = {len(prompt) - 1}
-    decoder = StrictDecoder(runtime, boundaries, len(prompt), len(prompt) - 1, lambda _: size)
-    text = "".join(decoder.write())
-    return text, decoder.counters.decode_calls
-
-
-WORDS = st.lists(
-    st.sampled_from(["so", "i", "think", "we", "Paris", "went", "home", "yes", "a", "x2"]),
-    min_size=1,
-    max_size=40,
-).map(tuple)
-
-
-@settings(max_examples=60, deadline=None)
-@given(words=WORDS, size=st.sampled_from([2, 3, 5, 8, 16]), bias=st.sampled_from([0.0, 0.3, 0.9]))
-def test_drafting_gives_exactly_the_one_token_at_a_time_result(
-    words: tuple[str, ...], size: int, bias: float
+@settings(max_examples=80, deadline=None)
+@given(
+    words=WORDS,
+    following=st.lists(st.sampled_from(WORD_LIST), max_size=3).map(tuple),
+    starts=st.booleans(),
+    strict=SETTINGS,
+)
+def test_batched_decoding_makes_exactly_the_gap_by_gap_decisions(
+    words: tuple[str, ...], following: tuple[str, ...], starts: bool, strict: StrictSettings
 ) -> None:
-    one_by_one, _ = decode_with(words, 1, bias)
-    drafted, _ = decode_with(words, size, bias)
-    assert drafted == one_by_one
-    assert word_keys(drafted) == word_keys(" ".join(words))
+    chunk = StrictChunk(words, following, starts)
+    text, _ = decode(chunk, strict)
+    assert text == reference_decode(PROMPT, chunk, strict)
+    assert word_keys(text) == word_keys(" ".join(words))
 
 
-def test_drafting_needs_fewer_decodes_when_drafts_are_mostly_right() -> None:
-    words = tuple(word_keys("so we went home and then i think we slept for a very long time"))
-    _, calls_single = decode_with(words, 1, 0.9)
-    _, calls_drafted = decode_with(words, 8, 0.9)
-    assert calls_drafted * 3 < calls_single
+@settings(max_examples=30, deadline=None)
+@given(words=WORDS, strict=SETTINGS)
+def test_draft_size_changes_the_cost_never_the_text(
+    words: tuple[str, ...], strict: StrictSettings
+) -> None:
+    chunk = StrictChunk(words)
+    texts = {decode(chunk, dataclasses.replace(strict, draft_words=n))[0] for n in (1, 3, 16)}
+    assert len(texts) == 1
 
 
-def test_output_starts_a_sentence_and_ends_one() -> None:
-    text, _ = decode_with(("so", "i", "went"), 4, 0.0)
-    assert text[0] == "S" and text[-1] in ".?!"
+def sure_of_words(prefix: Sequence[int], token: int) -> float:
+    """A model that wants the words as spoken: lower case, no marks."""
+    char = CHARS.get(token, "").strip()
+    return hashed_logit(prefix, token, bias=0.0) + (12.0 if char.islower() else 0.0)
 
 
-def test_block_size_follows_cost_and_acceptance() -> None:
-    flat = {1: 1.0, 4: 1.05, 16: 1.2}  # a GPU: a block costs about what one token does
-    steep = {1: 1.0, 2: 1.9, 4: 3.8}  # a CPU where each token costs nearly a decode
-    assert best_size(flat, 0.9) == 16
-    assert best_size(steep, 0.9) == 1
-    assert best_size(flat, 0.0) == 1
-    assert expected_kept(4, 0.5) == pytest.approx(1.875)
+def test_drafts_save_decodes_where_the_model_is_sure() -> None:
+    words = tuple(word_keys("so we went home and then i think we slept for a very long time" * 3))
+    calls = {}
+    for size in (1, 8):
+        strict = StrictSettings(draft_words=size)
+        _, decoder = decode(StrictChunk(words), strict, FakeRuntime(logit=sure_of_words))
+        calls[size] = decoder.counters.decode_calls
+    assert calls[8] * 3 < calls[1]
+
+
+def test_words_and_their_symbols_survive_any_context_size() -> None:
+    text = " ".join(WORD_LIST * 30)
+    chunk = StrictChunk(tuple(source_words(text)))
+    for n_ctx in (160, 400, 4096):
+        out, decoder = decode(chunk, StrictSettings(), FakeRuntime(n_ctx=n_ctx))
+        assert [w.lower() for w in source_words(out)] == [w.lower() for w in chunk.words]
+        assert (decoder.counters.refills > 0) == (n_ctx < 4096)
+
+
+def test_a_word_longer_than_the_context_is_written_unscored() -> None:
+    giant = "x" * 150
+    chunk = StrictChunk(("so", giant, "we", "went", "home"))
+    out, _ = decode(chunk, StrictSettings(), FakeRuntime(n_ctx=200))
+    assert giant in out.lower() and word_keys(out) == word_keys("so " + giant + " we went home")
+
+
+def test_the_fewest_candidates_fit_when_few_sequences_exist() -> None:
+    chunk = StrictChunk(tuple(WORD_LIST * 3))
+    out, _ = decode(chunk, StrictSettings(threshold=-30.0), FakeRuntime(n_seq=2))
+    assert word_keys(out) == word_keys(" ".join(chunk.words))
+
+
+def break_loving(prefix: Sequence[int], token: int) -> float:
+    """A model that wants a sentence end and a paragraph after every word."""
+    char = CHARS.get(token, "")
+    return hashed_logit(prefix, token) + (12.0 if char in (".", "\n") else 0.0)
+
+
+def test_paragraphs_never_shrink_below_the_minimum() -> None:
+    words = tuple(WORD_LIST * 8)
+    runtime = FakeRuntime(logit=break_loving)
+    out, _ = decode(StrictChunk(words), StrictSettings(bias_paragraph=5.0), runtime)
+    paragraphs = out.split("\n\n")
+    assert len(paragraphs) > 3
+    assert all(len(p.split()) >= MIN_PARAGRAPH_WORDS for p in paragraphs[:-1])
+
+
+def test_a_chunk_that_text_follows_ends_with_a_separator_only() -> None:
+    chunk = StrictChunk(("so", "we", "went"), ("home", "then"), True)
+    out, _ = decode(chunk, StrictSettings())
+    assert out.startswith("So") and word_keys(out) == ["so", "we", "went"]
+    assert not out.endswith(" ")
+
+
+def test_the_last_chunk_ends_a_sentence_and_the_first_starts_one() -> None:
+    out, _ = decode(StrictChunk(("so", "i", "went")), StrictSettings())
+    assert out[0] == "S" and out[-1] in ".?!"
+
+
+def test_cancel_stops_decoding() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    chunk = StrictChunk(("a", "b"))
+    decoder = StrictDecoder(FakeRuntime(), PROMPT, chunk, toy_tokens, StrictSettings())
+    with pytest.raises(Cancelled):
+        list(decoder.write(cancel))
+
+
+def test_an_empty_chunk_writes_nothing() -> None:
+    assert decode(StrictChunk(()), StrictSettings())[0] == ""

@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from tui_structurer.cli import doctor, evaluate, review, run, status, watch
+from tui_structurer.cli import calibrate, doctor, evaluate, review, run, status, watch
 from tui_structurer.cli.common import EXIT_INTERRUPTED, error
 from tui_structurer.cli.parser import COMMANDS, build_parser
 from tui_structurer.config import ConfigError, load_config
@@ -20,6 +20,7 @@ _COMMANDS = {
     "watch": watch.command,
     "eval": evaluate.command,
     "status": status.command,
+    "calibrate": calibrate.command,
 }
 
 

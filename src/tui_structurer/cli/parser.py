@@ -28,12 +28,14 @@ examples:
   tui-structurer doctor                             GPUs, models, offload plans, paths
   tui-structurer eval examples/eval --mode strict --mode repair
                                                     score modes against human references
+  tui-structurer calibrate ~/gold-set --model gemma3-270m
+                                                    fit strict mode's biases to your texts
 
 Models, prompts, the attempt cascade and the fidelity gate are set in models.toml;
 a models.toml in your user config folder overrides the shipped one. Keys of the app
 can be rebound by id in keymap.toml in the same folder (press ? in the app for ids).
 """
-COMMANDS = ("open", "run", "watch", "status", "doctor", "eval")
+COMMANDS = ("open", "run", "watch", "status", "doctor", "eval", "calibrate")
 
 
 def _folder_options(parser: argparse.ArgumentParser, processing: bool) -> None:
@@ -172,4 +174,18 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--config", type=Path, metavar="FILE", help="an extra models.toml")
+
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit a model's strict-mode biases to the references in DIR",
+        description="DIR holds transcripts beside references NAME.gold.txt, as for eval. "
+        "Strict mode decodes the folder several times (seven passes) to fit the bias of "
+        "each decision (comma, sentence end, question, paragraph break) that gives the "
+        "best F1, shows F1 before and after, and writes the fitted values into the "
+        "model's profile in your user models.toml (nothing else in it changes).",
+    )
+    calibrate.add_argument("folder", type=Path, metavar="DIR", help="transcripts and references")
+    calibrate.add_argument("--model", required=True, metavar="NAME", help="a model profile")
+    calibrate.add_argument("--dry-run", action="store_true", help="show the fit without saving it")
+    calibrate.add_argument("--config", type=Path, metavar="FILE", help="an extra models.toml")
     return parser

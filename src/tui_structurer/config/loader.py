@@ -100,6 +100,26 @@ def _merge(layers: list[tuple[Path, dict[str, Any]]]) -> tuple[dict[str, Any], d
     return merged, origin
 
 
+_STRICT_RANGES = {
+    "strict_lookahead": (0, 8),
+    "strict_threshold": (-30.0, 0.0),
+    "strict_bias_comma": (-20.0, 20.0),
+    "strict_bias_sentence": (-20.0, 20.0),
+    "strict_bias_question": (-20.0, 20.0),
+    "strict_bias_paragraph": (-20.0, 20.0),
+    "strict_paragraph_words": (8, 1000),
+    "strict_draft_words": (1, 32),
+}
+
+
+def _check_strict(model: ModelProfile, where: Path | None) -> None:
+    for key, (low, high) in _STRICT_RANGES.items():
+        if not low <= getattr(model, key) <= high:
+            raise ConfigError(
+                where, f"models.{model.name}.{key}", f"must be between {low} and {high}"
+            )
+
+
 def _check_values(config: Config, origin: dict[str, Path]) -> None:
     gate = config.gate
     if not 0.0 <= gate.min_likeness <= 1.0:
@@ -126,6 +146,7 @@ def _check_values(config: Config, origin: dict[str, Path]) -> None:
             raise ConfigError(where, f"models.{name}.base_url", "is required for the openai engine")
         if model.concurrency < 1:
             raise ConfigError(where, f"models.{name}.concurrency", "must be 1 or more")
+        _check_strict(model, where)
         if model.context < 512:
             raise ConfigError(
                 origin.get(f"models.{name}"), f"models.{name}.context", "must be at least 512"
@@ -133,7 +154,8 @@ def _check_values(config: Config, origin: dict[str, Path]) -> None:
     for name, prompt in config.prompts.items():
         for key in ("user", "completion"):
             template = getattr(prompt, key)
-            if template and "{text}" not in template and "{TEXT}" not in template:
+            shown = "{text}" in template or "{TEXT}" in template
+            if template and prompt.shows_transcript and not shown:
                 raise ConfigError(
                     origin.get(f"prompts.{name}"),
                     f"prompts.{name}.{key}",
@@ -163,6 +185,13 @@ def _check_values(config: Config, origin: dict[str, Path]) -> None:
                 f"cascade[{index}]",
                 f'model "{step.model}" is {style}-style but prompt "{step.prompt}" has no '
                 f"{needed} template",
+            )
+        if step.mode != "strict" and not config.prompts[step.prompt].shows_text(style):
+            raise ConfigError(
+                where,
+                f"cascade[{index}]",
+                f'prompt "{step.prompt}" leaves the transcript out of its {needed} template, '
+                f"so it serves strict steps only, not {step.mode}",
             )
 
 

@@ -47,10 +47,19 @@ def use_model(config: Config, name: str) -> Config:
 
 
 def check_templates(config: Config, steps: list[CascadeStep], option: str) -> None:
-    """Every step's prompt has the template its model's prompt style needs."""
+    """Every step's prompt has the template its model's prompt style needs, and shows
+    the transcript unless the step is strict."""
     for step in steps:
-        needed = "user" if config.models[step.model].prompt_style == "chat" else "completion"
-        if not getattr(config.prompts[step.prompt], needed):
+        style = config.models[step.model].prompt_style
+        needed = "user" if style == "chat" else "completion"
+        prompt = config.prompts[step.prompt]
+        if not prompt.template(style):
             raise ConfigError(
                 None, option, f'prompt "{step.prompt}" has no {needed} template for {step.model}'
+            )
+        if step.mode != "strict" and not prompt.shows_text(style):
+            raise ConfigError(
+                None,
+                option,
+                f'prompt "{step.prompt}" leaves the transcript out: it serves strict mode only',
             )

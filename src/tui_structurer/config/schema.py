@@ -9,6 +9,7 @@ from typing import Literal
 Mode = Literal["repair", "free", "strict"]
 PromptStyle = Literal["chat", "completion"]
 EngineKind = Literal["llama-cpp", "openai"]
+StrictRule = Literal["lookahead", "first-token"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,32 @@ class ModelProfile:
     """CPU threads for generation; 0 lets llama.cpp choose."""
     description: str = ""
     """Shown in listings."""
+    strict_rule: StrictRule = "lookahead"
+    """Strict mode's decision rule: "lookahead" scores each mark with the source words
+    after it; "first-token" takes the likeliest next token (weaker, kept as a baseline)."""
+    strict_lookahead: int = 1
+    """Strict mode: source tokens after the next word that each mark is scored with
+    (0–8; 1 is as good as more and costs no extra decoding)."""
+    strict_threshold: float = -4.0
+    """Strict mode: a mark is weighed only when its first token's log-probability plus
+    its bias reaches this; lower weighs more marks (slower, sometimes more recall)."""
+    strict_bias_comma: float = 0.0
+    """Strict mode: added to the score of a comma, colon or semicolon (log-probability
+    units; `tui-structurer calibrate` fits it on labelled text)."""
+    strict_bias_sentence: float = 1.0
+    """Strict mode: added to the score of a full stop or exclamation mark."""
+    strict_bias_question: float = 1.0
+    """Strict mode: added to the score of a question mark."""
+    strict_bias_paragraph: float = -3.0
+    """Strict mode: added to a paragraph break after a sentence end (on top of the
+    paragraph prior: −2 well short of `strict_paragraph_words`, +2 well past it)."""
+    strict_paragraph_words: int = 40
+    """Strict mode: typical paragraph length in words (speeches run 30–60); a break is
+    unlikely well short of it and likely well past it. `calibrate` sets it to the median
+    of the labelled texts."""
+    strict_draft_words: int = 3
+    """Strict mode: source words decoded ahead in the same batch, kept while the model is
+    sure of them (1–32; larger suits a GPU, where a batch costs little more than a token)."""
     origin: str = field(default="", compare=False)
     """Not a key: where ``gguf`` was set (``FILE:LINE (models.NAME.gguf)``, or
     ``--model``), so a message about a model file that cannot be found names it."""
@@ -126,6 +153,20 @@ class Prompt:
     """Whole prompt for completion-style (base) models; must contain {text} or {TEXT}."""
     stop: list[str] = field(default_factory=list)
     """Strings that end generation (completion style mostly)."""
+    shows_transcript: bool = True
+    """False lets a template leave out {text}, for strict mode: there the transcript's
+    words are forced as the reply, and a small base model shown an unpunctuated copy
+    imitates it. A template without {text} serves strict steps only."""
+
+    def template(self, style: PromptStyle) -> str:
+        """The template a model of ``style`` is prompted with."""
+        return self.user if style == "chat" else self.completion
+
+    def shows_text(self, style: PromptStyle) -> bool:
+        """Whether the ``style`` template puts the transcript in the prompt."""
+        template = self.template(style)
+        return "{text}" in template or "{TEXT}" in template
+
     description: str = ""
     """Shown when picking a fallback prompt."""
 

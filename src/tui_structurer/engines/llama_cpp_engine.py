@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import functools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +19,15 @@ from tui_structurer.engines.base import (
     TextPiece,
     chunk_text,
 )
-from tui_structurer.engines.llama_batch import LlamaBatchRuntime
+from tui_structurer.engines.llama_batch import LlamaBatchRuntime, enable_sequences
 from tui_structurer.errors import Cancelled
 from tui_structurer.gpu.load_recovery import LoadFailed, load_with_fewer_layers
 from tui_structurer.gpu.placement import N_UBATCH, offload_plan_for
 from tui_structurer.models.gguf import GgufError
-from tui_structurer.strict import StrictChunk, build_boundaries
-from tui_structurer.strict.block_size import best_size, measure_costs
+from tui_structurer.strict import StrictChunk
 from tui_structurer.strict.decoder import StrictCounters, StrictDecoder
+from tui_structurer.strict.runtime import ContextFull
+from tui_structurer.strict.settings import StrictSettings, from_profile
 from tui_structurer.text.prompts import RenderedPrompt
 
 CHAT_TEMPLATE_TOKENS_PER_MESSAGE = 8
@@ -52,7 +53,7 @@ class LlamaCppEngine:
             raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
 
         def load(n_gpu_layers: int) -> Any:
-            return llama_cpp.Llama(
+            llm = llama_cpp.Llama(
                 model_path=str(model_path),
                 n_ctx=profile.context,
                 n_ubatch=N_UBATCH,
@@ -63,6 +64,9 @@ class LlamaCppEngine:
                 seed=profile.seed,
                 verbose=False,
             )
+            if full_swa_cache:
+                enable_sequences(llm)
+            return llm
 
         try:
             self._llm, self.load_notes = load_with_fewer_layers(
@@ -76,8 +80,10 @@ class LlamaCppEngine:
         self._lock = threading.Lock()
         self.concurrency = 1
         self.strict_ready = full_swa_cache
-        self.block_costs: dict[int, float] = {}
-        """Seconds per batched decode by block size, measured on first strict use."""
+        self.strict_settings: StrictSettings = from_profile(profile)
+        """How strict mode decides; calibration and benchmarks replace it between runs."""
+        self.strict_counters = StrictCounters()
+        """What strict decoding has cost since the engine was loaded."""
         self._runtime: LlamaBatchRuntime | None = None
         self._anchor = self._tokens(ANCHOR)
         self._candidate_tokens = functools.lru_cache(maxsize=100_000)(self._tokens_mid_text)
@@ -201,36 +207,28 @@ class LlamaCppEngine:
     ) -> Iterator[TextPiece | GenerationStats]:
         if self._runtime is None:
             self._runtime = LlamaBatchRuntime(self._llm)
-        runtime = self._runtime
-        boundaries = build_boundaries(chunk, self._candidate_tokens)
         ids = self._prompt_ids(prompt)
-        runtime.clear()
-        if not self.block_costs:
-
-            def trial(block: Sequence[int]) -> None:
-                runtime.decode(block, 0, [len(block) - 1])
-                runtime.forget_from(0)
-
-            self.block_costs = measure_costs(trial, ids[-1])
         clock = StreamClock()
         counters = StrictCounters()
+        decoder = StrictDecoder(
+            self._runtime, ids, chunk, self._candidate_tokens, self.strict_settings, counters
+        )
         try:
-            runtime.decode(ids, 0, [len(ids) - 1])
-            decoder = StrictDecoder(
-                runtime,
-                boundaries,
-                pos=len(ids),
-                logits_index=len(ids) - 1,
-                block_size=lambda acceptance: best_size(self.block_costs, acceptance),
-                counters=counters,
-            )
             for piece in decoder.write(cancel):
                 clock.piece()
                 yield TextPiece(piece)
+        except ContextFull as exc:
+            raise EngineError(f'model "{self.name}": strict decoding failed: {exc}') from exc
         finally:
-            runtime.clear()
+            self._runtime.clear()
+            self._add_counters(counters)
         stats = clock.stats(len(ids), counters.tokens_written, "stop")
         yield dataclasses.replace(stats, decode_calls=counters.decode_calls)
+
+    def _add_counters(self, counters: StrictCounters) -> None:
+        total = self.strict_counters
+        for item in dataclasses.fields(counters):
+            setattr(total, item.name, getattr(total, item.name) + getattr(counters, item.name))
 
     def placement(self) -> str:
         notes = "; ".join(self.load_notes)

@@ -73,10 +73,26 @@ class StructureScore:
     paragraphs: Counts = field(default_factory=Counts)
     capitals_right: int = 0
     aligned_words: int = 0
+    pk_misses: int = 0
+    windowdiff_misses: int = 0
+    windows: int = 0
+    """Paragraph segmentation windows compared (Pk and WindowDiff share them)."""
 
     @property
     def capitalization_accuracy(self) -> float:
         return self.capitals_right / self.aligned_words if self.aligned_words else 0.0
+
+    @property
+    def pk(self) -> float:
+        """Share of word windows whose ends the output puts in the same paragraph or in
+        different ones where the reference does not (Beeferman et al.; 0 is perfect)."""
+        return self.pk_misses / self.windows if self.windows else 0.0
+
+    @property
+    def windowdiff(self) -> float:
+        """Share of windows holding a different number of breaks than the reference's
+        (Pevzner and Hearst; 0 is perfect, stricter than Pk on near misses)."""
+        return self.windowdiff_misses / self.windows if self.windows else 0.0
 
     def merge(self, other: StructureScore) -> None:
         for kind in MARK_CLASSES:
@@ -85,6 +101,9 @@ class StructureScore:
         self.paragraphs.merge(other.paragraphs)
         self.capitals_right += other.capitals_right
         self.aligned_words += other.aligned_words
+        self.pk_misses += other.pk_misses
+        self.windowdiff_misses += other.windowdiff_misses
+        self.windows += other.windows
 
 
 def _aligned_pairs(alignment: Fidelity) -> Iterator[tuple[int, int]]:
@@ -100,6 +119,26 @@ def _paragraph_after(tokens: list[Token], index: int) -> bool:
     return index + 1 < len(tokens) and tokens[index + 1].breaks_before >= 2
 
 
+def segmentation(reference: list[bool], output: list[bool]) -> tuple[int, int, int]:
+    """Pk misses, WindowDiff misses and windows for two break sequences over the same
+    words (``True`` after a word that ends a paragraph). The window is half the
+    reference's mean paragraph length, as Pk prescribes."""
+    if len(reference) < 2:
+        return 0, 0, 0
+    paragraphs = sum(reference[:-1]) + 1
+    k = max(2, round(len(reference) / paragraphs / 2))
+    windows = max(0, len(reference) - k)
+    pk = windowdiff = 0
+    ref_count = sum(reference[:k])
+    out_count = sum(output[:k])
+    for start in range(windows):
+        pk += (ref_count == 0) != (out_count == 0)
+        windowdiff += ref_count != out_count
+        ref_count += reference[start + k] - reference[start]
+        out_count += output[start + k] - output[start]
+    return pk, windowdiff, windows
+
+
 def score_structure(
     reference: str, output: str, alignment: Fidelity | None = None
 ) -> StructureScore:
@@ -107,6 +146,8 @@ def score_structure(
     ``alignment`` is ``fidelity.score(reference, output)`` when the caller has it."""
     ref, out = tokenize(reference), tokenize(output)
     result = StructureScore()
+    ref_breaks: list[bool] = []
+    out_breaks: list[bool] = []
     for r, o in _aligned_pairs(alignment or score(reference, output)):
         want, got = mark_after(ref[r].text), mark_after(out[o].text)
         for kind in MARK_CLASSES:
@@ -115,9 +156,14 @@ def score_structure(
         result.pooled.tp += pooled_want and want == got
         result.pooled.fp += pooled_got and want != got
         result.pooled.fn += pooled_want and want != got
-        result.paragraphs.add(_paragraph_after(ref, r), _paragraph_after(out, o))
+        ref_breaks.append(_paragraph_after(ref, r))
+        out_breaks.append(_paragraph_after(out, o))
+        result.paragraphs.add(ref_breaks[-1], out_breaks[-1])
         result.capitals_right += _starts_upper(ref[r].text) == _starts_upper(out[o].text)
         result.aligned_words += 1
+    result.pk_misses, result.windowdiff_misses, result.windows = segmentation(
+        ref_breaks, out_breaks
+    )
     return result
 
 

@@ -46,8 +46,10 @@ def _block(run: RunResult) -> list[str]:
         f" {d['punct_f1']:>6.2f}"
     )
     lines.append(
-        f"  paragraphs   F1 {d['para_f1']:.2f}   capitals right {d['capitalization_accuracy']:.1%}"
+        f"  paragraphs   F1 {d['para_f1']:.2f}   Pk {d['para_pk']:.2f}"
+        f"   WindowDiff {d['para_windowdiff']:.2f}   (0 is perfect)"
     )
+    lines.append(f"  capitals     right {d['capitalization_accuracy']:.1%}")
     lines.append(
         f"  speed        {d['words_per_second']:.1f} words/s   "
         f"{d['decode_tokens_per_second']:.1f} decode tokens/s"

@@ -80,6 +80,8 @@ class RunResult:
             "punct_recall": s.pooled.recall,
             "punct_f1": s.pooled.f1,
             "para_f1": s.paragraphs.f1,
+            "para_pk": s.pk,
+            "para_windowdiff": s.windowdiff,
             "capitalization_accuracy": s.capitalization_accuracy,
             "seconds": seconds,
             "words_per_second": sum(e.source_words for e in self.entries) / seconds

@@ -1,20 +1,7 @@
 """Strict mode: the output is the source words in order; the model only chooses
 separators, paragraph breaks and capitals between them."""
 
-from tui_structurer.strict.boundaries import (
-    SEPARATORS,
-    Boundary,
-    Candidate,
-    StrictChunk,
-    build_boundaries,
-    strict_chunks,
-)
+from tui_structurer.strict.chunk import StrictChunk, strict_chunks
+from tui_structurer.strict.fixed_words import case_variants, fixed_word, source_words
 
-__all__ = [
-    "SEPARATORS",
-    "Boundary",
-    "Candidate",
-    "StrictChunk",
-    "build_boundaries",
-    "strict_chunks",
-]
+__all__ = ["StrictChunk", "case_variants", "fixed_word", "source_words", "strict_chunks"]

@@ -1,151 +1,385 @@
-"""Source-aligned decoding with drafted blocks.
+"""Strict decoding of one chunk: the source words in order, the model choosing the
+marks, breaks and capitals between them.
 
-The next tokens are mostly known: the source words, written as spoken. The decoder
-drafts a block of them, decodes it in one batch with logits only where a choice is due,
-and keeps the block up to the first place where the model's best allowed token differs
-from the draft. There it takes the model's choice, drops the rejected positions from the
-KV cache and drafts again. Every choice is made on logits conditioned on exactly the
-tokens kept before it, so the result equals deciding one token at a time.
+Each step decodes one batch. At a gap where more than one candidate is worth weighing,
+the batch holds every weighed candidate on its own sequence, with the source tokens
+after it (lookahead), and the favoured one goes on with a draft of the next source
+words. Once a candidate has won, each drafted word after it is kept while the model is
+sure of its gap (the word as spoken is the only candidate worth weighing). After a
+sentence end, a paragraph break is judged where the two spellings part. Batch shapes
+depend only on the text and the decisions before them, never on timing, so the same
+input gives the same output.
+
+The text written so far is fixed, so when the next batch would not fit in the context,
+the context is refilled with the prompt and the tail of that text, and decoding goes on:
+a chunk of any length decodes in a context of any size.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from tui_structurer.errors import Cancelled
-from tui_structurer.strict.boundaries import PARAGRAPH, Boundary, Candidate
-from tui_structurer.strict.cursor import Cursor, advance, options, start
+from tui_structurer.strict.batch_tree import Branch, Tree, build_tree
+from tui_structurer.strict.candidates import (
+    Candidate,
+    Gap,
+    Tokenizer,
+    final_gap,
+    first_gap,
+    word_gap,
+)
+from tui_structurer.strict.choice import (
+    final_winner,
+    first_token_winner,
+    lookahead_winner,
+    paragraph_break,
+    paragraph_split,
+    survivors,
+)
+from tui_structurer.strict.chunk import StrictChunk
+from tui_structurer.strict.runtime import ContextFull, Entry, ScoringRuntime
+from tui_structurer.strict.settings import MIN_PARAGRAPH_WORDS, StrictSettings
 
-
-class BatchDecoder(Protocol):
-    """The three things strict decoding needs from a model runtime."""
-
-    def decode(self, tokens: Sequence[int], first_pos: int, want_logits: Sequence[int]) -> None:
-        """Evaluate ``tokens`` at positions ``first_pos…``; keep logits at the given
-        batch indices only."""
-        ...
-
-    def scores(self, batch_index: int, token_ids: Sequence[int]) -> list[float]:
-        """Logits of ``token_ids`` at ``batch_index`` of the last decode."""
-        ...
-
-    def forget_from(self, pos: int) -> None:
-        """Remove positions ``pos…`` from the KV cache."""
-        ...
+HEADROOM = 32
+"""KV cells kept free beyond what a batch needs."""
+DRAFT_TOKEN_CAP = 24
+"""A draft stops at a word that would take it past this many tokens."""
 
 
 @dataclass(slots=True)
 class StrictCounters:
-    """What the decoding cost: the figures the benchmark and the attempt record report."""
+    """What decoding cost: the figures the benchmark and the attempt record report."""
 
     decode_calls: int = 0
+    rows: int = 0
+    """Logit rows computed (each is a pass over the output vocabulary)."""
     tokens_written: int = 0
-    drafted: int = 0
-    draft_accepted: int = 0
-
-    def acceptance(self) -> float:
-        """Share of drafted tokens kept, with a prior of 0.8 worth eight tokens."""
-        return (self.draft_accepted + 6.4) / (self.drafted + 8)
+    scored_gaps: int = 0
+    """Gaps decided by decoding several candidates."""
+    refills: int = 0
+    """Times the context was refilled with the prompt and the text's tail."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    token: int
-    choices: list[int] | None
-    """Allowed tokens when this token was a drafted choice; ``None`` when forced/decided."""
-    after: Cursor | None
-    completed: Candidate | None
-    boundary: Boundary
+    """One batch: the weighed candidates of a gap (the favoured first, on sequence 0)
+    and the words drafted after the favoured one."""
 
-
-def _piece(step: _Step) -> str:
-    done = step.completed
-    if done is None:
-        return ""
-    if step.boundary.resolve_on_separator:
-        return done.separator + (PARAGRAPH if done.paragraph else "")
-    return done.text
+    gap: int
+    weighed: list[Candidate]
+    tree: Tree
+    draft: int
 
 
 class StrictDecoder:
-    """Writes one chunk: ``boundaries`` after a prompt already decoded up to ``pos``."""
+    """Writes ``chunk`` after ``prompt`` (token ids) on ``runtime``."""
 
     def __init__(
         self,
-        runtime: BatchDecoder,
-        boundaries: list[Boundary],
-        pos: int,
-        logits_index: int,
-        block_size: Callable[[float], int],
+        runtime: ScoringRuntime,
+        prompt: Sequence[int],
+        chunk: StrictChunk,
+        tokenize: Tokenizer,
+        settings: StrictSettings,
         counters: StrictCounters | None = None,
     ):
         self.runtime = runtime
-        self.boundaries = boundaries
-        self.pos = pos
-        self.logits_index = logits_index
-        """Batch index in the last decode holding the logits for the next token."""
-        self.block_size = block_size
+        self.prompt = list(prompt)
+        self.chunk = chunk
+        self.tokenize = tokenize
+        self.settings = settings
         self.counters = counters or StrictCounters()
+        self._last = len(chunk.words)
+        """Index of the gap that closes the chunk."""
+        self._words = chunk.words + chunk.following
+        self._gaps: dict[int, Gap] = {}
+        self._spoken: dict[int, tuple[int, ...]] = {}
+        self.pos = 0
+        self._written: list[int] = []
+        """Tokens on sequence 0 after the prompt."""
+        self._starts: list[int] = []
+        """Where each written gap's tokens begin in ``_written``: refills cut there."""
+        self._paragraph_words = 0
+        self._fresh = True
+        """Nothing was decoded since the context was last filled."""
 
-    def _best(self, batch_index: int, allowed: list[int]) -> int:
-        scores = self.runtime.scores(batch_index, allowed)
-        return allowed[max(range(len(allowed)), key=scores.__getitem__)]
+    # -- the source ------------------------------------------------------------
 
-    def _plan(self, cursor: Cursor, size: int) -> tuple[list[_Step], Cursor | None]:
-        """The first token (decided now) and up to ``size - 1`` drafted ones."""
-        bounds = self.boundaries
-        steps: list[_Step] = []
-        current: Cursor | None = cursor
-        while current is not None and len(steps) < size:
-            allowed = options(bounds, current)
-            choices = allowed if len(allowed) > 1 else None
-            if not steps and choices:
-                token, choices = self._best(self.logits_index, allowed), None
+    def gap(self, index: int) -> Gap:
+        """Gap ``index``: before word ``index``; the last one closes the chunk."""
+        gap = self._gaps.get(index)
+        if gap is None:
+            words = self.chunk.words
+            if index == 0:
+                gap = first_gap(words[0], self.chunk.starts_sentence, self.tokenize)
+            elif index < self._last:
+                gap = word_gap(words[index], self.tokenize)
+            elif self.chunk.following:
+                gap = word_gap(self.chunk.following[0], self.tokenize, writes_word=False)
             else:
-                token = allowed[0]
-            boundary = bounds[current.boundary]
-            current, completed = advance(bounds, current, token)
-            steps.append(_Step(token, choices, current, completed, boundary))
-        return steps, current
+                gap = final_gap(self.tokenize)
+            self._gaps[index] = gap
+        return gap
+
+    def _spoken_word(self, index: int) -> tuple[int, ...]:
+        """Word ``index`` as spoken, after a space."""
+        tokens = self._spoken.get(index)
+        if tokens is None:
+            tokens = self._spoken[index] = self.tokenize(" " + self._words[index])
+        return tokens
+
+    def _after(self, gap: int, count: int) -> list[int]:
+        """The first ``count`` source tokens after gap ``gap``'s word, as spoken."""
+        tokens: list[int] = []
+        index = gap + 1
+        while len(tokens) < count and index < len(self._words):
+            tokens.extend(self._spoken_word(index))
+            index += 1
+        return tokens[:count]
+
+    def _draft(self, gap: int) -> list[tuple[int, ...]]:
+        """The chunk's words after gap ``gap`` to decode ahead, as spoken."""
+        words: list[tuple[int, ...]] = []
+        size = 0
+        for index in range(gap + 1, min(gap + self.settings.draft_words, self._last - 1) + 1):
+            tokens = self._spoken_word(index)
+            if words and size + len(tokens) > DRAFT_TOKEN_CAP:
+                break
+            words.append(tokens)
+            size += len(tokens)
+        return words
+
+    # -- the runtime -----------------------------------------------------------
+
+    def _first(self, row: int, gap: int) -> dict[int, float]:
+        """Log-probabilities of the first tokens of gap ``gap``'s candidates."""
+        options = list(dict.fromkeys(c.tokens[0] for c in self.gap(gap).candidates))
+        return dict(zip(options, self.runtime.logprobs(row, options), strict=True))
+
+    def _decode(self, entries: Sequence[Entry]) -> None:
+        self.runtime.decode(entries)
+        self.counters.decode_calls += 1
+        self.counters.rows += sum(e.row for e in entries)
+
+    def _fill(self, gap: int) -> dict[int, float]:
+        """Fill the context with the prompt and the tail of the text written so far,
+        small enough to leave a quarter of the context free; returns the first-token
+        log-probabilities of gap ``gap``."""
+        n_ctx = self.runtime.n_ctx
+        prompt = self.prompt
+        if len(prompt) > n_ctx // 2:  # keep the start token and the end that leads in
+            prompt = prompt[:1] + prompt[len(prompt) - (n_ctx // 2 - 1) :]
+        cut = max(0, len(self._written) - n_ctx // 4)
+        cut = next((start for start in self._starts if start >= cut), cut)
+        tokens = prompt + self._written[cut:]
+        self.runtime.clear()
+        self._decode([Entry(t, i, (0,), i == len(tokens) - 1) for i, t in enumerate(tokens)])
+        self.counters.refills += bool(self._written)
+        self.pos = len(tokens)
+        self._fresh = True
+        return self._first(len(tokens) - 1, gap)
+
+    def _fits(self, entries: Sequence[Entry]) -> bool:
+        return (
+            len(entries) <= self.runtime.n_batch
+            and self.pos + len(entries) + HEADROOM <= self.runtime.n_ctx
+        )
+
+    def _try(self, tree: Tree, seqs: int) -> bool:
+        """Decode ``tree`` with sequences 1 … ``seqs`` − 1 forked from sequence 0;
+        False when the runtime found no room (sequences dropped again)."""
+        for seq in range(1, seqs):
+            self.runtime.fork(seq)
+        try:
+            self._decode(tree.entries)
+        except ContextFull:
+            if self._fresh:  # an empty context refused it: nothing more to try
+                raise
+            for seq in range(1, seqs):
+                self.runtime.drop(seq, 0)
+            return False
+        self._fresh = False
+        return True
+
+    # -- decisions -------------------------------------------------------------
+
+    def _plan(self, gap: int, weighed: list[Candidate], draft: bool) -> _Step:
+        """The batch for ``gap``: each weighed candidate (with its lookahead when there
+        are several), the favoured one also with the draft."""
+        scored = len(weighed) > 1
+        look = self.settings.lookahead if scored and self.settings.rule == "lookahead" else 0
+        decoded = max(look - 1, 0)
+        # Only a decided gap drafts: after a scored one the favoured candidate loses
+        # too often for its draft to pay for its rows.
+        words = self._draft(gap) if draft and not scored and self.gap(gap).writes_word else []
+        branches = []
+        for rank, candidate in enumerate(weighed):
+            size = len(candidate.tokens)
+            extra = self._after(gap, decoded)
+            # Each decoded token's row scores the token after it; the candidate's last
+            # row is the next gap's. A sentence end also needs the rows a break is
+            # judged at.
+            judged = scored or (candidate.ends_sentence and self._breaks_allowed())
+            rows = set(range(size + decoded)) if judged else {size - 1}
+            if rank == 0 and words:
+                drafted = [t for tokens in words for t in tokens]
+                extra = drafted if len(drafted) >= len(extra) else extra
+                rows |= self._word_ends(size, words)
+            branches.append(Branch(rank, candidate.tokens + tuple(extra), frozenset(rows)))
+        return _Step(gap, weighed, build_tree(branches, self.pos), len(words))
+
+    @staticmethod
+    def _word_ends(start: int, words: list[tuple[int, ...]]) -> set[int]:
+        """Offsets of the last token of each drafted word, after ``start`` tokens."""
+        ends, offset = set(), start - 1
+        for tokens in words:
+            offset += len(tokens)
+            ends.add(offset)
+        return ends
+
+    def _breaks_allowed(self) -> bool:
+        return self._paragraph_words >= MIN_PARAGRAPH_WORDS
+
+    def _winner(self, step: _Step, first: dict[int, float]) -> Candidate:
+        if len(step.weighed) == 1:
+            return step.weighed[0]
+        self.counters.scored_gaps += 1
+        tree = step.tree
+
+        def logprobs_after(prefix: Sequence[int], tokens: Sequence[int]) -> list[float]:
+            return self.runtime.logprobs(tree.row_after(prefix), tokens)
+
+        if self.settings.rule == "first-token":
+            return first_token_winner(step.weighed, logprobs_after)
+        tail = self._after(step.gap, self.settings.lookahead)
+        return lookahead_winner(step.weighed, tail, first, logprobs_after, self.settings)
+
+    def _break(
+        self, step: _Step, winner: Candidate, first: dict[int, float]
+    ) -> tuple[Candidate, int] | None:
+        """The paragraph-break twin of ``winner`` and the tokens they share, when the
+        model and the prior choose a break."""
+        split = paragraph_split(winner, self.gap(step.gap))
+        if split is None or not self._breaks_allowed():
+            return None
+        twin, shared = split
+        options = [winner.tokens[shared], twin.tokens[shared]]
+        if shared == 0:
+            here, there = first[options[0]], first[options[1]]
+        else:
+            row = step.tree.row_after(winner.tokens[:shared])
+            here, there = self.runtime.logprobs(row, options)
+        if paragraph_break(here, there, self.settings, self._paragraph_words):
+            return split
+        return None
+
+    def _keep(self, gap: int, candidate: Candidate) -> str:
+        """Record ``candidate`` as written at ``gap``; returns its text."""
+        self._starts.append(len(self._written))
+        self._written.extend(candidate.tokens)
+        self.counters.tokens_written += len(candidate.tokens)
+        if candidate.paragraph:
+            self._paragraph_words = 0
+        self._paragraph_words += 1
+        return self.gap(gap).written(candidate)
+
+    # -- the loop --------------------------------------------------------------
 
     def write(self, cancel: threading.Event | None = None) -> Iterator[str]:
-        """The chunk's text, a boundary at a time, as it is settled."""
-        counters = self.counters
-        cursor = start(self.boundaries)
-        while cursor is not None:
+        """The chunk's text, a gap at a time, as it is settled."""
+        if not self.chunk.words:
+            return
+        gap = 0
+        first = self._fill(0)
+        while gap <= self._last:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
-            steps, end = self._plan(cursor, max(1, self.block_size(counters.acceptance())))
-            want = [j - 1 for j in range(1, len(steps)) if steps[j].choices]
-            if end is not None and len(options(self.boundaries, end)) > 1:
-                want.append(len(steps) - 1)
-            # Tokens after the last wanted logits are only fed when text still follows.
-            feed = len(steps) if end is not None else (max(want) + 1 if want else 0)
-            if feed:
-                self.runtime.decode([s.token for s in steps[:feed]], self.pos, want)
-                counters.decode_calls += 1
+            if gap == self._last and not self.chunk.following:
+                yield self._keep(gap, final_winner(self.gap(gap), first, self.settings))
+                return
+            weighed = survivors(self.gap(gap), first, self.settings, self.runtime.n_seq)
+            step, first = self._step_that_fits(gap, weighed, first)
+            if step is None:  # a word too long for the context: written unscored
+                yield self._keep(gap, weighed[0])
+                gap += 1
+                if gap <= self._last:
+                    first = self._fill(gap)
+                continue
+            if not self._try(step.tree, len(step.weighed)):
+                first = self._fill(gap)
+                continue
+            pieces, gap, first = self._settle(step, first)
+            yield from pieces
 
-            kept = len(steps)
-            for j in range(1, len(steps)):
-                choices = steps[j].choices
-                if choices is None:
-                    continue
-                if self._best(j - 1, choices) != steps[j].token:
-                    kept = j
-                    break
-            counters.drafted += len(steps) - 1
-            counters.draft_accepted += kept - 1
-            counters.tokens_written += kept
-            if kept < feed:
-                self.runtime.forget_from(self.pos + kept)
-            self.pos += min(kept, feed)
-            for step in steps[:kept]:
-                if piece := _piece(step):
-                    yield piece
-            if kept < len(steps):
-                cursor, self.logits_index = steps[kept - 1].after, kept - 1
-            else:
-                cursor, self.logits_index = end, len(steps) - 1
+    def _step_that_fits(
+        self, gap: int, weighed: list[Candidate], first: dict[int, float]
+    ) -> tuple[_Step | None, dict[int, float]]:
+        step = self._plan(gap, weighed, draft=True)
+        if self._fits(step.tree.entries):
+            return step, first
+        first = self._fill(gap)
+        weighed = survivors(self.gap(gap), first, self.settings, self.runtime.n_seq)
+        for draft, chosen in ((True, weighed), (False, weighed), (False, weighed[:1])):
+            step = self._plan(gap, chosen, draft)
+            if self._fits(step.tree.entries):
+                return step, first
+        return None, first
+
+    def _settle(
+        self, step: _Step, first: dict[int, float]
+    ) -> tuple[list[str], int, dict[int, float]]:
+        """Keep ``step``'s winner, a break after it if one is chosen, and the drafted
+        words the model is sure of; returns the text written, the next gap and its
+        first-token log-probabilities."""
+        runtime, start = self.runtime, self.pos
+        winner = self._winner(step, first)
+        rank = step.weighed.index(winner)
+        split = self._break(step, winner, first)
+        written = winner if split is None else split[0]
+        pieces = [self._keep(step.gap, written)]
+        kept = len(winner.tokens) if split is None else split[1]
+        prefix = list(winner.tokens[:kept])
+        gap = step.gap + 1
+        if gap > self._last:
+            kept = 0
+        elif split is None:
+            first = self._first(step.tree.row_after(prefix), gap)
+            if rank == 0:
+                for _ in range(step.draft):
+                    draft = self.gap(gap).candidates[0]
+                    weighed = survivors(self.gap(gap), first, self.settings, runtime.n_seq)
+                    if weighed != [draft]:
+                        break
+                    pieces.append(self._keep(gap, draft))
+                    prefix.extend(draft.tokens)
+                    gap += 1
+                    first = self._first(step.tree.row_after(prefix), gap)
+                kept = len(prefix)
+        self._trim(rank, start, kept, len(step.weighed))
+        if split is not None and gap <= self._last:
+            first = self._continue(split[0].tokens[split[1] :], gap)
+        return pieces, gap, first
+
+    def _trim(self, rank: int, start: int, kept: int, seqs: int) -> None:
+        """Leave sequence 0 holding the text up to ``start + kept`` (from the winner's
+        sequence ``rank``) and drop every other sequence."""
+        if rank == 0:
+            self.runtime.drop(0, start + kept)
+        else:
+            self.runtime.drop(0, start)
+            self.runtime.adopt(rank, start, start + kept)
+        for seq in range(1, seqs):
+            self.runtime.drop(seq, 0)
+        self.pos = start + kept
+
+    def _continue(self, tokens: Sequence[int], gap: int) -> dict[int, float]:
+        """Decode tokens already written (a break and the word after it) on sequence 0;
+        returns the first-token log-probabilities of gap ``gap``."""
+        entries = [Entry(t, self.pos + i, (0,), i == len(tokens) - 1) for i, t in enumerate(tokens)]
+        if not self._fits(entries) or not self._try(Tree(entries, {}), 1):
+            return self._fill(gap)
+        self.pos += len(tokens)
+        return self._first(len(entries) - 1, gap)

@@ -5,7 +5,9 @@ decoding. The server enforces it token by token."""
 
 from __future__ import annotations
 
-from tui_structurer.strict.boundaries import PARAGRAPH, StrictChunk, case_variants
+from tui_structurer.strict.candidates import PARAGRAPH
+from tui_structurer.strict.chunk import StrictChunk
+from tui_structurer.strict.fixed_words import case_variants
 
 
 def _literal(text: str) -> str:
