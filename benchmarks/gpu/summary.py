@@ -29,14 +29,17 @@ def _sizing_line(label: str, run: dict[str, Any]) -> str:
 
 
 def _speed_lines(speed: dict[str, Any]) -> list[str]:
-    strict, free = speed["strict"], speed["free"]
-    chosen = speed["block_size_chosen"]
+    strict, free, first = speed["strict"], speed["free"], speed["strict_first_token"]
+    costs = speed["strict_costs"]
     lines = [
         f"speed ({strict['words']} words, {speed['texts']} transcripts, same prompt):",
         f"  strict {strict['words_per_s']} words/s, {strict['calls_per_1000_words']} decode "
         f"calls per 1,000 words, {strict['tokens_per_call']} tokens/call, fidelity "
-        f"{strict['lowest_raw_fidelity']}; block size {chosen.get('0.9')} at 90 % acceptance, "
-        f"{chosen.get('0.7')} at 70 %",
+        f"{strict['lowest_raw_fidelity']}; {costs['logit_rows_per_word']} logit rows per "
+        f"word, {costs['scored_gaps_per_100_words']} scored gaps per 100 words, "
+        f"{speed['draft_words']} words drafted, {costs['refills']} context refills",
+        f"  strict with the first-token rule {first['words_per_s']} words/s: the lookahead "
+        f"costs {speed['lookahead_cost_over_first_token']}x (goal < 1.5x)",
         f"  stand-in's choices: {strict['marks_per_100_words']} marks per 100 words, "
         f"{strict['paragraphs_per_1000_words']} paragraphs per 1,000",
         f"  free   {free['words_per_s']} words/s ({free['completion_tokens']} tokens at "
@@ -44,8 +47,6 @@ def _speed_lines(speed: dict[str, Any]) -> list[str]:
         f"({strict['completion_tokens']} tokens) {speed['free_words_per_s_at_strict_length']}",
         f"  strict / free = {speed['strict_over_free']}x as run, "
         f"{speed['strict_over_free_at_strict_length']}x at equal length (goal >= 4x)",
-        "  decode-bound strict words/s by draft acceptance: "
-        + ", ".join(f"{a}: {w}" for a, w in speed["projected_words_per_s"].items()),
     ]
     return lines
 
@@ -83,8 +84,7 @@ def summarize(results: dict[str, Any]) -> str:
     if limit and "speed" in results:
         speed = results["speed"]
         lines.append(
-            f"decode: {speed['single_token_decode_per_s']} tokens/s for one token alone "
-            f"(llama_decode), {speed['free']['decode_tokens_per_s']} in free generation; "
+            f"decode: {speed['free']['decode_tokens_per_s']} tokens/s in free generation; "
             f"limit {limit.get('tokens_per_s_measured_copy', 'n/a')} at the measured copy rate, "
             f"{limit.get('tokens_per_s_datasheet')} at the datasheet's 4.8 TB/s "
             f"({_gb(limit['bytes_read_per_token'])} read per token)"
