@@ -149,14 +149,15 @@ def reference_decode(
     out = []
     paragraph_words = 0
     for index in range(len(words) + 1):
+        rule = chunk.rule(index)
         if index == 0:
-            gap = first_gap(words[0], chunk.starts_sentence, toy_tokens)
+            gap = first_gap(words[0], chunk.starts_sentence, toy_tokens, rule)
         elif index < len(words):
-            gap = word_gap(words[index], toy_tokens)
+            gap = word_gap(words[index], toy_tokens, rule=rule)
         elif chunk.following:
-            gap = word_gap(chunk.following[0], toy_tokens, writes_word=False)
+            gap = word_gap(chunk.following[0], toy_tokens, writes_word=False, rule=rule)
         else:
-            gap = final_gap(toy_tokens)
+            gap = final_gap(toy_tokens, rule)
         first = {c.tokens[0]: logprob(text, c.tokens[0], logit) for c in gap.candidates}
 
         def after(prefix: Sequence[int], tokens: Sequence[int]) -> list[float]:

@@ -34,6 +34,7 @@ from tui_structurer.pipeline import TokenGenerated
 from tui_structurer.processing.events import FileEvent
 from tui_structurer.processing.session import ReviewSession
 from tui_structurer.text.prompts import RenderedPrompt
+from tui_structurer.text.source_rules import source_rules
 
 LENIENT = "[gate]\nmin_likeness = 0.0\nmax_removed_run = 100000\nrequire_structure = false\n"
 
@@ -317,7 +318,8 @@ def strict_attempt(engine: OpenAIEngine, source: str) -> Any:
     step = CascadeStep("remote", "structure-strict", "strict")
     remote = profile("unused", context=2048)
     prompt = config.prompts["structure-strict"]
-    return run_attempt(source, step, 0, remote, prompt, engine, config.gate, lambda _: None)
+    rules = source_rules(source)
+    return run_attempt(source, step, 0, remote, prompt, engine, config.gate, rules, lambda _: None)
 
 
 SOURCE = "so i think we should start now because it is getting late is that okay"
@@ -334,7 +336,7 @@ def test_strict_mode_on_a_real_server_keeps_every_word_by_grammar(server: str) -
 
 def test_a_server_that_ignores_the_grammar_is_repaired_and_says_so(stand_in: str) -> None:
     result = strict_attempt(OpenAIEngine(profile(stand_in, context=2048)), SOURCE)
-    assert 'root ::= ("So")' in StandIn.seen[0]["body"]["grammar"]
+    assert 'g0 ::= ("So")' in StandIn.seen[0]["body"]["grammar"]
     assert "did not keep to the source words" in result.note
     assert result.final_fidelity.likeness == 1.0
 

@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tui_structurer.text.words import tokenize
 from tui_structurer.transcripts.layout import fill
 from tui_structurer.transcripts.subtitles import parse_srt, parse_vtt
@@ -148,3 +150,41 @@ def test_accepting_writes_the_source_format_beside_the_text(tmp_path: Path) -> N
     decisions = folder.library.decisions(folder.library.transcripts()[0].id)
     assert decisions[-1]["output_path"].endswith(".md")
     session.close()
+
+
+@pytest.mark.model
+def test_speakers_timestamps_tags_and_existing_punctuation_survive_strict_mode() -> None:
+    """The real model structures an interview with labels, timestamps and a tag, and a
+    Whisper file that stops punctuating half-way: labels, markers and the source's own
+    punctuation stay exactly where they were; the rest gets structure."""
+    from tui_structurer.config import load_config
+    from tui_structurer.engines.pool import EnginePool
+    from tui_structurer.pipeline import Pipeline
+    from tui_structurer.text.words import word_keys
+    from tui_structurer.transcripts import read_transcript
+
+    config = load_config()
+    engines = EnginePool()
+    try:
+        pipeline = Pipeline(config, engines)
+        interview = read_transcript(FORMATS / "bakery-interview.txt", 100_000).text
+        out = pipeline.process(interview, (config.cascade[0],)).candidate
+        half = read_transcript(FORMATS / "garden-podcast.whisper.txt", 100_000).text
+        half_out = pipeline.process(half, (config.cascade[0],)).candidate
+    finally:
+        engines.close()
+
+    assert out.mode == "strict" and word_keys(out.final_output) == word_keys(interview)
+    turns = [line for line in interview.split("\n") if line]
+    for turn in turns:  # each turn opens a paragraph with its time and label, as written
+        stamp_and_label = " ".join(turn.split()[:2])
+        assert f"\n\n{stamp_and_label} " in "\n\n" + out.final_output
+    assert " [laughter] " in out.final_output
+    for paragraph in out.final_output.split("\n\n")[:-1]:
+        assert paragraph.rstrip()[-1] in ".?!"  # no sentence runs across a turn
+
+    assert word_keys(half_out.final_output) == word_keys(half)
+    first_line = half.split("\n")[0]
+    assert half_out.final_output.startswith(first_line)  # punctuated: kept as it was
+    rest = half_out.final_output[len(first_line) :]
+    assert sum(rest.count(m) for m in ".,?") > 5  # the unpunctuated part got structure

@@ -85,3 +85,8 @@ def test_a_well_punctuated_file_is_reported_as_such() -> None:
     text = " ".join(["So we went home. Then, after dinner, we talked for a while."] * 10)
     rules = source_rules(text)
     assert rules.already_punctuated and rules.marks_per_100_words > 20
+
+
+def test_one_full_stop_at_the_end_does_not_make_a_transcript_punctuated() -> None:
+    rules = source_rules("so i went home and then i slept for a long time.")
+    assert all(rule.free for rule in rules.gaps[:-1]) and not rules.already_punctuated

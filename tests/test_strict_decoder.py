@@ -19,7 +19,8 @@ from tui_structurer.errors import Cancelled
 from tui_structurer.strict import StrictChunk, source_words
 from tui_structurer.strict.decoder import StrictDecoder
 from tui_structurer.strict.settings import MIN_PARAGRAPH_WORDS, StrictSettings
-from tui_structurer.text.words import word_keys
+from tui_structurer.text.source_rules import FREE, Case, GapRule, Paragraph
+from tui_structurer.text.words import tokenize, word_keys
 
 PROMPT = toy_tokens("punctuate this:\n\n")
 WORD_LIST = ["so", "i", "think", "we", "Paris", "went", "home", "yes", "a", "x2", "$50", "C++"]
@@ -145,3 +146,40 @@ def test_cancel_stops_decoding() -> None:
 
 def test_an_empty_chunk_writes_nothing() -> None:
     assert decode(StrictChunk(()), StrictSettings())[0] == ""
+
+
+RULES = st.sampled_from(
+    [
+        FREE,
+        GapRule((".",), Paragraph.ALWAYS, Case.KEEP),
+        GapRule(("",), Paragraph.NEVER, Case.KEEP),
+        GapRule((":",), Paragraph.NEVER, Case.CAPITAL),
+        GapRule((".", "?", "!"), Paragraph.FREE, Case.FREE),
+        GapRule(("…",), Paragraph.NEVER, Case.KEEP),
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), words=WORDS, strict=SETTINGS, starts=st.booleans())
+def test_the_sources_rules_are_kept_and_batching_still_decides_as_the_reference(
+    data: st.DataObject, words: tuple[str, ...], strict: StrictSettings, starts: bool
+) -> None:
+    """Whatever the model prefers, a gap the source fixes gets exactly what it allows."""
+    rules = tuple(data.draw(RULES) for _ in range(len(words) + 1))
+    chunk = StrictChunk(words, (), starts, rules)
+    text, _ = decode(chunk, strict)
+    assert text == reference_decode(PROMPT, chunk, strict)
+    assert word_keys(text) == word_keys(" ".join(words))
+    tokens = tokenize(text)
+    for index, rule in enumerate(rules[1:-1], start=1):
+        before, after = tokens[index - 1].text, tokens[index]
+        mark = before[-1] if before[-1] in ",.?!:;…" else ""
+        if rule.marks is not None:
+            assert mark in rule.marks
+        if rule.paragraph == Paragraph.ALWAYS and mark in ".?!…":
+            assert after.breaks_before == 2
+        if rule.paragraph == Paragraph.NEVER:
+            assert after.breaks_before == 0
+        if rule.case == Case.KEEP:
+            assert after.text.rstrip(",.?!:;…") == words[index]

@@ -47,9 +47,10 @@ def test_case_variants_keep_symbols_and_change_only_the_first_letter() -> None:
 def test_chunks_carry_the_words_that_follow_them() -> None:
     chunks = [Chunk(0, 0, 3, "so, we went", 3), Chunk(1, 3, 5, "$50 - C++.", 3)]
     first, last = strict_chunks(chunks)
-    assert first.words == ("so", "we", "went") and first.following == ("$50", "-", "C++")
+    # a dash alone is no word (as fidelity counts words): it stays with the word before it
+    assert first.words == ("so", "we", "went") and first.following == ("$50 -", "C++")
     assert first.starts_sentence and not last.starts_sentence
-    assert last.words == ("$50", "-", "C++") and last.following == () and last.next_word is None
+    assert last.words == ("$50 -", "C++") and last.following == () and last.next_word is None
     assert source_words("… so … yes") == ["so", "yes"]
 
 

@@ -22,6 +22,7 @@ from tui_structurer.strict import StrictChunk, strict_chunks
 from tui_structurer.text import chunking, fidelity, structure
 from tui_structurer.text.prompts import RenderedPrompt, render
 from tui_structurer.text.repair import repair
+from tui_structurer.text.source_rules import SourceRules
 from tui_structurer.text.words import ends_sentence, word_keys
 
 Emit = Callable[[PipelineEvent], None]
@@ -114,10 +115,16 @@ class _Attempt:
             return self._generate(rendered, chunk, strict)
         return "".join(pieces) if self.mode == "strict" else "".join(pieces).strip()
 
-    def run(self, text: str, step_index: int, gate: Gate) -> AttemptResult:
+    def run(self, text: str, step_index: int, gate: Gate, rules: SourceRules) -> AttemptResult:
         progress = self.progress
         chunks = self._chunks(text)
-        strict = strict_chunks(chunks) if self.mode == "strict" else []
+        strict = strict_chunks(chunks, rules.gaps) if self.mode == "strict" else []
+        if strict and rules.already_punctuated:
+            progress.notes.append(
+                f"the source was already punctuated ({rules.marks_per_100_words:.1f} marks "
+                "per 100 words): its marks and capitals were kept, only paragraph breaks "
+                "were chosen"
+            )
         # Strict mode streams a piece per word gap; the others a piece per token.
         self.expected = (
             sum(len(s.words) + 1 for s in strict) if strict else sum(c.tokens for c in chunks)
@@ -198,8 +205,11 @@ def run_attempt(
     prompt: Prompt,
     engine: Engine,
     gate: Gate,
+    rules: SourceRules,
     emit: Emit,
     cancel: threading.Event | None = None,
 ) -> AttemptResult:
-    """Structure ``text`` once with ``engine`` and judge the result."""
-    return _Attempt(step, profile, prompt, engine, emit, cancel).run(text, step_index, gate)
+    """Structure ``text`` once with ``engine`` and judge the result; in strict mode the
+    source's ``rules`` decide the gaps they fix."""
+    attempt = _Attempt(step, profile, prompt, engine, emit, cancel)
+    return attempt.run(text, step_index, gate, rules)

@@ -16,6 +16,7 @@ from tui_structurer.pipeline.events import (
     PipelineEvent,
 )
 from tui_structurer.pipeline.result import AttemptResult, Outcome
+from tui_structurer.text.source_rules import source_rules
 
 
 def _ignore(_: PipelineEvent) -> None:
@@ -58,6 +59,10 @@ class Pipeline:
         """
         attempts: list[AttemptResult] = []
         problems: list[str] = []
+        settings = self.config.settings
+        rules = source_rules(
+            text, settings.existing_punctuation == "keep", settings.punctuated_marks_per_100_words
+        )
         for index, step in enumerate(steps or self.config.cascade):
             profile = self.config.models[step.model]
             prompt = self.config.prompts[step.prompt]
@@ -67,7 +72,16 @@ class Pipeline:
             engine = self.engines.get(profile, strict)
             try:
                 result = run_attempt(
-                    text, step, index, profile, prompt, engine, self.config.gate, emit, cancel
+                    text,
+                    step,
+                    index,
+                    profile,
+                    prompt,
+                    engine,
+                    self.config.gate,
+                    rules,
+                    emit,
+                    cancel,
                 )
             except EngineError as exc:  # this step failed on this text: try the next one
                 problems.append(str(exc))

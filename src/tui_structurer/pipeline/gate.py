@@ -46,7 +46,8 @@ def judge_text(gate: Gate, source: str, text: str) -> tuple[Fidelity, tuple[str,
 
 
 def _structure_reasons(gate: Gate, change: StructureChange) -> list[str]:
-    if not change.added:
+    already = change.source.marks_per_100_words >= gate.min_marks_per_100_words
+    if not change.added and not already:  # a punctuated source may need nothing added
         return [NO_STRUCTURE]
     text = change.output
     if text.words < DENSITY_MIN_WORDS:

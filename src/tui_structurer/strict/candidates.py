@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tui_structurer.strict.fixed_words import case_variants
+from tui_structurer.text.source_rules import FREE, Case, GapRule, Paragraph
 
 Tokenizer = Callable[[str], tuple[int, ...]]
 """A string's tokens as they appear inside a longer text (no BOS)."""
 
 PARAGRAPH = "\n\n"
 SENTENCE_MARKS = (".", "?", "!")
+SOURCE_ONLY_MARKS = ("…",)
+"""Marks the model never chooses but a source may have (kept where the source is kept)."""
 CLAUSE_MARKS = (",", ":", ";")
 MARKS = ("", *CLAUSE_MARKS, *SENTENCE_MARKS)
 """What may follow a word; "" is a plain space."""
@@ -43,6 +46,7 @@ _CLASS_OF = {
     ";": MarkClass.COMMA,
     ".": MarkClass.SENTENCE,
     "!": MarkClass.SENTENCE,
+    "…": MarkClass.SENTENCE,
     "?": MarkClass.QUESTION,
 }
 
@@ -65,7 +69,7 @@ class Candidate:
 
     @property
     def ends_sentence(self) -> bool:
-        return self.mark in SENTENCE_MARKS
+        return self.mark in SENTENCE_MARKS or self.mark in SOURCE_ONLY_MARKS
 
     @property
     def separator(self) -> str:
@@ -97,25 +101,39 @@ def _unique(candidates: list[Candidate]) -> tuple[Candidate, ...]:
     return tuple(kept)
 
 
-def first_gap(word: str, sentence_start: bool, tokenize: Tokenizer) -> Gap:
+def _spellings(word: str, sentence_start: bool, rule: GapRule) -> tuple[str, ...]:
+    """The spellings of the word after a gap that its rule allows."""
+    if rule.case == Case.KEEP:
+        return (word,)
+    return case_variants(word, sentence_start or rule.case == Case.CAPITAL)
+
+
+def first_gap(word: str, sentence_start: bool, tokenize: Tokenizer, rule: GapRule = FREE) -> Gap:
     """Before a chunk's first word: its case only."""
-    variants = case_variants(word, sentence_start)
+    variants = _spellings(word, sentence_start, rule)
     return Gap(_unique([Candidate(v, tokenize(v), "", False, v) for v in variants]))
 
 
-def word_gap(word: str, tokenize: Tokenizer, writes_word: bool = True) -> Gap:
-    """Between two words: every mark, a break after a sentence end, every case variant."""
+def word_gap(word: str, tokenize: Tokenizer, writes_word: bool = True, rule: GapRule = FREE) -> Gap:
+    """Between two words: every mark the rule allows (any, by default), a break after a
+    sentence end (always or never, when the rule says), every case variant."""
+    marks = MARKS if rule.marks is None else rule.marks
     candidates = []
-    for mark in MARKS:
-        ends = mark in SENTENCE_MARKS
-        for paragraph in (False, True) if ends else (False,):
+    for mark in marks:
+        ends = mark in SENTENCE_MARKS or mark in SOURCE_ONLY_MARKS
+        breaks = {Paragraph.FREE: (False, True), Paragraph.NEVER: (False,),
+                  Paragraph.ALWAYS: (True,)}[rule.paragraph] if ends else (False,)  # fmt: skip
+        for paragraph in breaks:
             joint = PARAGRAPH if paragraph else " "
-            for variant in case_variants(word, ends):
+            for variant in _spellings(word, ends, rule):
                 text = mark + joint + variant
                 candidates.append(Candidate(text, tokenize(text), mark, paragraph, variant))
     return Gap(_unique(candidates), writes_word)
 
 
-def final_gap(tokenize: Tokenizer) -> Gap:
-    """After a text's last word: a sentence end."""
-    return Gap(_unique([Candidate(m, tokenize(m), m, False) for m in SENTENCE_MARKS]))
+def final_gap(tokenize: Tokenizer, rule: GapRule = FREE) -> Gap:
+    """After a text's last word: a sentence end (the source's, where it is kept)."""
+    ends = SENTENCE_MARKS + SOURCE_ONLY_MARKS
+    kept = tuple(m for m in rule.marks or () if m in ends)
+    marks = kept or SENTENCE_MARKS
+    return Gap(_unique([Candidate(m, tokenize(m), m, False) for m in marks]))

@@ -37,7 +37,10 @@ def survivors(
     """The candidates worth decoding, favoured first; one means the mark is decided.
     Paragraph breaks are not among them: :func:`paragraph_break` settles a break once
     a sentence end has won."""
-    allowed = [c for c in gap.candidates if not c.paragraph]
+    # A gap the source ends with a paragraph offers only breaks: they are weighed.
+    allowed = [c for c in gap.candidates if not c.paragraph] or list(gap.candidates)
+    if len(allowed) == 1:
+        return allowed
     if settings.rule == "first-token":
         best = max(allowed, key=lambda c: first[c.tokens[0]]).tokens[0]
         return [c for c in allowed if c.tokens[0] == best][:limit]
@@ -45,7 +48,8 @@ def survivors(
     draft_key = weigh_key(draft, first, settings)
     # After a comma the word keeps the case the model likes best without a mark (a name
     # stays a name); within a class the model's likeliest mark stands for it.
-    spelled = max((c for c in allowed if not c.mark), key=lambda c: first[c.tokens[0]]).word
+    unmarked = [c for c in allowed if not c.mark]
+    spelled = max(unmarked, key=lambda c: first[c.tokens[0]]).word if unmarked else None
     best_of_class: dict[tuple[object, ...], Candidate] = {}
     for c in allowed:
         if c.mark and not c.ends_sentence and c.word != spelled:
@@ -126,7 +130,7 @@ def final_winner(gap: Gap, first: Mapping[int, float], settings: StrictSettings)
 def paragraph_split(candidate: Candidate, gap: Gap) -> tuple[Candidate, int] | None:
     """The paragraph-break twin of a sentence-end ``candidate`` and how many tokens the
     two share (the break is judged at the first token where they part)."""
-    if not candidate.ends_sentence:
+    if not candidate.ends_sentence or candidate.paragraph:
         return None
     for twin in gap.candidates:
         if twin.paragraph and twin.mark == candidate.mark and twin.word == candidate.word:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tui_structurer.strict.fixed_words import source_words
 from tui_structurer.text.chunking import Chunk
+from tui_structurer.text.source_rules import FREE, GapRule
 
 FOLLOWING_WORDS = 8
 """Words of the next chunk each chunk carries: its last mark is scored with them."""
@@ -20,6 +21,12 @@ class StrictChunk:
     following: tuple[str, ...] = ()
     """The first words of the text after this chunk; empty for a text's last chunk."""
     starts_sentence: bool = True
+    rules: tuple[GapRule, ...] = ()
+    """What the source decides at each of the chunk's ``len(words) + 1`` gaps (its last
+    is the gap before the next chunk's first word); empty: the model decides them all."""
+
+    def rule(self, gap: int) -> GapRule:
+        return self.rules[gap] if self.rules else FREE
 
     @property
     def next_word(self) -> str | None:
@@ -27,12 +34,14 @@ class StrictChunk:
         return self.following[0] if self.following else None
 
 
-def strict_chunks(chunks: Sequence[Chunk]) -> list[StrictChunk]:
-    """The pipeline's chunks as word lists; sentence starts are settled while decoding,
-    so every chunk but the first is marked as not starting one."""
+def strict_chunks(chunks: Sequence[Chunk], rules: Sequence[GapRule] = ()) -> list[StrictChunk]:
+    """The pipeline's chunks as word lists, each with its slice of the text's gap
+    ``rules`` (by the chunks' word positions); sentence starts are settled while
+    decoding, so every chunk but the first is marked as not starting one."""
     word_lists = [tuple(source_words(chunk.text)) for chunk in chunks]
     result = []
-    for index, words in enumerate(word_lists):
+    for index, (chunk, words) in enumerate(zip(chunks, word_lists, strict=True)):
         ahead = [word for later in word_lists[index + 1 :] for word in later[:FOLLOWING_WORDS]]
-        result.append(StrictChunk(words, tuple(ahead[:FOLLOWING_WORDS]), index == 0))
+        own = tuple(rules[chunk.start : chunk.end + 1]) if rules else ()
+        result.append(StrictChunk(words, tuple(ahead[:FOLLOWING_WORDS]), index == 0, own))
     return result

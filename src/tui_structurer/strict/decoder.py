@@ -112,15 +112,16 @@ class StrictDecoder:
         """Gap ``index``: before word ``index``; the last one closes the chunk."""
         gap = self._gaps.get(index)
         if gap is None:
-            words = self.chunk.words
+            words, rule = self.chunk.words, self.chunk.rule(index)
             if index == 0:
-                gap = first_gap(words[0], self.chunk.starts_sentence, self.tokenize)
+                gap = first_gap(words[0], self.chunk.starts_sentence, self.tokenize, rule)
             elif index < self._last:
-                gap = word_gap(words[index], self.tokenize)
+                gap = word_gap(words[index], self.tokenize, rule=rule)
             elif self.chunk.following:
-                gap = word_gap(self.chunk.following[0], self.tokenize, writes_word=False)
+                following = self.chunk.following[0]
+                gap = word_gap(following, self.tokenize, writes_word=False, rule=rule)
             else:
-                gap = final_gap(self.tokenize)
+                gap = final_gap(self.tokenize, rule)
             self._gaps[index] = gap
         return gap
 
@@ -145,7 +146,9 @@ class StrictDecoder:
         words: list[tuple[int, ...]] = []
         size = 0
         for index in range(gap + 1, min(gap + self.settings.draft_words, self._last - 1) + 1):
-            tokens = self._spoken_word(index)
+            # The gap's favoured candidate: the word as spoken, unless the source fixes
+            # a mark or a spelling there.
+            tokens = self.gap(index).candidates[0].tokens
             if words and size + len(tokens) > DRAFT_TOKEN_CAP:
                 break
             words.append(tokens)
@@ -351,7 +354,7 @@ class StrictDecoder:
                 for _ in range(step.draft):
                     draft = self.gap(gap).candidates[0]
                     weighed = survivors(self.gap(gap), first, self.settings, runtime.n_seq)
-                    if weighed != [draft]:
+                    if weighed != [draft] or tuple(prefix) + draft.tokens not in step.tree.nodes:
                         break
                     pieces.append(self._keep(gap, draft))
                     prefix.extend(draft.tokens)

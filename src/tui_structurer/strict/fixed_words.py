@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from tui_structurer.text.words import tokenize
+
 STRUCTURE_MARKS = ",.?!:;…"
 _EDGE_MARKS = re.compile(r"^[,.?!:;…]+|[,.?!:;…]+$")
 OPENERS = "\"'“‘«([{"
@@ -25,8 +27,10 @@ def fixed_word(surface: str) -> str:
 
 
 def source_words(text: str) -> list[str]:
-    """The fixed words of ``text`` in order (tokens of marks only are dropped)."""
-    return [word for word in (fixed_word(token) for token in text.split()) if word]
+    """The fixed words of ``text`` in order, one per word as :func:`tokenize` counts
+    them (so they line up with the source's gap rules); marks-only tokens are dropped."""
+    words = (fixed_word(token.text).strip() for token in tokenize(text))
+    return [word for word in words if word]
 
 
 def _letter_at(word: str) -> int | None:

@@ -1,13 +1,18 @@
 """Strict mode for inference servers: a GBNF grammar (llama.cpp's format, which
 llama-server and llama-cpp-python's server accept per request) that admits exactly the
-chunk's words in order with the same separators, breaks and capitals as local strict
-decoding. The server enforces it token by token."""
+chunk's words in order with the same marks, breaks and capitals local strict decoding
+offers at each gap, the source's own rules included. The server enforces it token by
+token."""
 
 from __future__ import annotations
 
-from tui_structurer.strict.candidates import PARAGRAPH
+from tui_structurer.strict.candidates import Gap, final_gap, first_gap, word_gap
 from tui_structurer.strict.chunk import StrictChunk
-from tui_structurer.strict.fixed_words import case_variants
+
+
+def _characters(text: str) -> tuple[int, ...]:
+    """A stand-in tokenizer: the grammar needs each candidate's text, not its tokens."""
+    return tuple(map(ord, text))
 
 
 def _literal(text: str) -> str:
@@ -15,27 +20,23 @@ def _literal(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _choice(options: tuple[str, ...]) -> str:
-    return "(" + " | ".join(_literal(option) for option in options) + ")"
-
-
-def _gap(word: str) -> str:
-    """A separator (or none) and the next word, capitalized after a sentence end."""
-    mid = _choice(case_variants(word, False))
-    start = _choice(case_variants(word, True))
-    return f'("" | [,:;]) " " {mid} | [.?!] (" " | {_literal(PARAGRAPH)}) {start}'
+def _choice(gap: Gap) -> str:
+    texts = dict.fromkeys(gap.written(c) for c in gap.candidates)
+    return "(" + " | ".join(_literal(text) for text in texts) + ")"
 
 
 def strict_grammar(chunk: StrictChunk) -> str:
-    """GBNF for ``chunk``: one rule per word gap, chained from ``root``."""
+    """GBNF for ``chunk``: one rule per gap, chained from ``root``."""
     words = chunk.words
     if not words:
         return 'root ::= ""'
-    ending = (
-        "[.?!]" if chunk.next_word is None else f'("" | [,:;] | [.?!] ("" | {_literal(PARAGRAPH)}))'
-    )
-    rules = [f"w{i} ::= {_gap(word)}" for i, word in enumerate(words) if i]
-    chain = " ".join(f"w{i}" for i in range(1, len(words)))
-    first = _choice(case_variants(words[0], chunk.starts_sentence))
-    root = f"root ::= {first} {chain} {ending}".replace("  ", " ")
+    gaps = [first_gap(words[0], chunk.starts_sentence, _characters, chunk.rule(0))]
+    gaps += [word_gap(words[i], _characters, rule=chunk.rule(i)) for i in range(1, len(words))]
+    last = chunk.rule(len(words))
+    if chunk.next_word is None:
+        gaps.append(final_gap(_characters, last))
+    else:
+        gaps.append(word_gap(chunk.next_word, _characters, writes_word=False, rule=last))
+    rules = [f"g{i} ::= {_choice(gap)}" for i, gap in enumerate(gaps)]
+    root = "root ::= " + " ".join(f"g{i}" for i in range(len(gaps)))
     return "\n".join([root, *rules]) + "\n"

@@ -17,6 +17,7 @@ Gap *i* is the gap before word *i*; gap *n* follows the last word.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -25,8 +26,9 @@ from tui_structurer.text.structure import trailing_mark
 from tui_structurer.text.words import Token, tokenize
 
 SENTENCE_ENDS = (".", "?", "!")
-WINDOW_WORDS = 25
-"""Words either side of a gap that decide whether its stretch is punctuated."""
+RUN_FACTOR = 1.5
+"""How much longer than the threshold's spacing (a mark every 25 words at 4 per 100) a
+run without marks may be and still count as punctuated text."""
 PUNCTUATED_SHARE = 0.9
 """Share of gaps in punctuated stretches above which a file counts as punctuated."""
 
@@ -80,15 +82,27 @@ class SourceRules:
 
 
 def _punctuated(marks: list[bool], threshold: float) -> list[bool]:
-    """For each word, whether the window around it has ``threshold`` marks per 100."""
-    prefix = [0]
-    for has in marks:
-        prefix.append(prefix[-1] + has)
-    n = len(marks)
-    result = []
-    for i in range(n):
-        lo, hi = max(0, i - WINDOW_WORDS), min(n, i + WINDOW_WORDS + 1)
-        result.append(100.0 * (prefix[hi] - prefix[lo]) / (hi - lo) >= threshold)
+    """For each word, whether it lies in a punctuated stretch: between two marks at most
+    ``RUN_FACTOR * 100 / threshold`` words apart (a long run without any mark is a
+    stretch the recogniser left unpunctuated). The words before the first mark and
+    after the last count only when that mark has a close neighbour: one full stop at the
+    end of a transcript does not make it punctuated."""
+    longest = round(RUN_FACTOR * 100 / threshold) if threshold > 0 else len(marks) + 1
+    at = [i for i, has in enumerate(marks) if has]
+    result = [False] * len(marks)
+
+    def mark(start: int, end: int) -> None:  # words start..end (inclusive)
+        for i in range(max(0, start), min(end, len(marks) - 1) + 1):
+            result[i] = True
+
+    close = [b - a <= longest for a, b in itertools.pairwise(at)]
+    for (a, b), near in zip(itertools.pairwise(at), close, strict=True):
+        if near:
+            mark(a + 1, b)
+    if close and close[0] and at[0] < longest:
+        mark(0, at[0])
+    if close and close[-1] and len(marks) - 1 - at[-1] < longest:
+        mark(at[-1] + 1, len(marks) - 1)
     return result
 
 
@@ -129,7 +143,11 @@ def _keep_source_marks(
             gaps[i] = GapRule(_sentence_end(mark))
             continue
         paragraph = Paragraph.FREE if mark in SENTENCE_ENDS else Paragraph.NEVER
-        gaps[i] = GapRule((mark,), paragraph, Case.KEEP)
+        # The next word keeps its source spelling only inside the punctuated stretch: the
+        # first word of an unpunctuated one starts a sentence like any other.
+        sentence_start = Case.CAPITAL if mark in SENTENCE_ENDS else Case.FREE
+        case = Case.KEEP if punctuated[i] else sentence_start
+        gaps[i] = GapRule((mark,), paragraph, case)
     if tokens and punctuated[0]:
         gaps[0] = GapRule(None, Paragraph.FREE, Case.KEEP)
 

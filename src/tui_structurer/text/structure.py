@@ -49,6 +49,7 @@ class StructureChange:
     """An output's structure and what it changed at the words it shares with its source."""
 
     output: Structure
+    source: Structure
     marks_added: int
     """Aligned words that end with a mark in the output and with none in the source."""
     paragraphs_added: int
@@ -83,4 +84,4 @@ def measure(source: str, output: str, segments: tuple[Segment, ...]) -> Structur
             if offset or seg.src_start:  # the first word has no gap before it
                 para_added += o.breaks_before >= 2 > s.breaks_before
                 para_removed += s.breaks_before >= 2 > o.breaks_before
-    return StructureChange(count(out), added, para_added, para_removed)
+    return StructureChange(count(out), count(src), added, para_added, para_removed)
