@@ -38,7 +38,9 @@ def test_columns_give_way_by_importance() -> None:
     def names(width: int, longest: int) -> list[str]:
         return [n for n, _ in fit_columns(width, longest)]
 
-    assert names(140, 30) == ["status", "words", "likeness", "attempts", "latest", "path"]
+    assert names(140, 30) == [
+        "status", "words", "likeness", "punct", "attempts", "latest", "path"
+    ]  # fmt: skip
     columns = dict(fit_columns(80, 40))
     assert columns["path"] >= 40 and "latest" not in columns
     assert dict(fit_columns(80, 20))["latest"] >= 12  # room left for the least important

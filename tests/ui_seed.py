@@ -68,7 +68,7 @@ def seed_folder(root: Path) -> Path:
             unmatched=repaired.unmatched,
             stats=AttemptStats(120, 40, 0.5, 17.5, 3.0),
         )
-        folder.library.mark_running(record.id, raw.source_words, ())
+        folder.library.mark_running(record.id, raw.source_words, (), punctuation=0.0)
         attempt_id = folder.library.add_attempt(record.id, record.content_hash, result)
         folder.library.offer_for_review(record.id, attempt_id)
     folder.close()

@@ -11,12 +11,14 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("status", 9),
     ("words", 7),
     ("likeness", 9),
+    ("punct", 6),
     ("attempts", 8),
     ("latest", 34),
     ("path", 0),  # the rest of the width
 )
-GIVES_WAY = ("latest", "attempts", "words", "likeness")
-"""Columns dropped first when the width is short; status and path always stay."""
+GIVES_WAY = ("latest", "punct", "attempts", "words", "likeness")
+"""Columns dropped first when the width is short; status and path always stay. "punct"
+(the source's own marks per 100 words) goes as soon as the path would be cut."""
 LATEST_MIN = 12
 PATH_MIN = 16
 PATH_ENOUGH = 28
@@ -27,6 +29,7 @@ SORT_KEYS: dict[str, Callable[[TranscriptRecord], Any]] = {
     "words": lambda r: (r.words or 0, r.path),
     "likeness": lambda r: (-1.0 if r.likeness is None else r.likeness, r.path),
     "attempts": lambda r: (r.attempts, r.path),
+    "punct": lambda r: (-1.0 if r.punctuation is None else r.punctuation, r.path),
 }
 
 
@@ -39,8 +42,10 @@ def fit_columns(width: int, longest_path: int) -> list[tuple[str, int]]:
     def room() -> int:  # what is left for latest and path, separators counted
         return width - sum(size + 1 for name, size in fixed.items() if name not in dropped)
 
+    if room() < max(longest_path, PATH_MIN) + LATEST_MIN + 1:
+        dropped.add("punct")  # a nicety: it never cuts a path
     wanted = min(max(longest_path, PATH_MIN), PATH_ENOUGH)
-    for name in GIVES_WAY[1:]:
+    for name in GIVES_WAY[2:]:
         if room() >= wanted:
             break
         dropped.add(name)

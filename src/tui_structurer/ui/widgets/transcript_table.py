@@ -190,6 +190,8 @@ class TranscriptTable(ScrollView, can_focus=True):
             "status": (str(record.status), f"transcript-table--{record.status}"),
             "words": ("" if record.words is None else str(record.words), ""),
             "likeness": (likeness, ""),
+            # marks per 100 words the source already had (known once it was read)
+            "punct": ("" if record.punctuation is None else f"{record.punctuation:.1f}", ""),
             "attempts": (str(record.attempts) if record.attempts else "", ""),
             "latest": (
                 record.reason or latest_step(record),
