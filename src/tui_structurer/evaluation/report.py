@@ -54,6 +54,12 @@ def _block(run: RunResult) -> list[str]:
         f"  speed        {d['words_per_second']:.1f} words/s   "
         f"{d['decode_tokens_per_second']:.1f} decode tokens/s"
     )
+    punctuated = [f for f in d["files"] if f["source_punctuation_per_100_words"] >= 1]
+    if punctuated:  # sources that came with punctuation of their own say how much
+        lines.append(
+            "  sources      already punctuated (marks per 100 words): "
+            + ", ".join(f"{f['file']} {f['source_punctuation_per_100_words']}" for f in punctuated)
+        )
     lines.extend(f"  note         {note}" for note in d["notes"])
     lines.extend(f"  FAILED       {f['file']}: {f['reason']}" for f in d["failed"])
     return lines

@@ -16,6 +16,7 @@ from tui_structurer.evaluation.dataset import Entry
 from tui_structurer.evaluation.metrics import MARK_CLASSES, StructureScore, score_structure
 from tui_structurer.pipeline import Pipeline
 from tui_structurer.text import fidelity
+from tui_structurer.text.source_rules import source_rules
 from tui_structurer.text.words import word_keys
 
 
@@ -34,6 +35,8 @@ class EntryResult:
     completion_tokens: int
     decode_seconds: float
     note: str
+    source_punctuation: float = 0.0
+    """Marks per 100 words the source already had."""
 
 
 @dataclass
@@ -92,6 +95,14 @@ class RunResult:
             if decode_seconds
             else 0.0,
             "notes": sorted({e.note for e in self.entries if e.note}),
+            "files": [
+                {
+                    "file": e.name,
+                    "likeness": e.likeness,
+                    "source_punctuation_per_100_words": round(e.source_punctuation, 1),
+                }
+                for e in self.entries
+            ],
         }
 
 
@@ -140,6 +151,7 @@ def run_eval(
                         completion_tokens=tokens,
                         decode_seconds=tokens / rate if rate else 0.0,
                         note=attempt.note,
+                        source_punctuation=source_rules(entry.source).marks_per_100_words,
                     )
                 )
                 run.structure.merge(
