@@ -278,6 +278,7 @@ def test_doctor_checks_each_endpoint(stand_in: str, tmp_path: Path) -> None:
     assert not gone["reachable"] and "refused" in gone["error"]
     text = format_report(report)
     assert f"{stand_in}: up" in text and f"{dead}: NOT REACHABLE" in text
+    assert "strict mode: a GBNF grammar per chunk" in text  # which path a server gets
 
 
 def test_the_session_keeps_as_many_files_in_flight_as_the_server_serves(

@@ -49,6 +49,7 @@ def _model_entry(config: Config, name: str, inventory: GpuInventory) -> dict[str
         entry["endpoints"] = [
             check_endpoint(url, profile.server_model or name, key) for url in endpoints_of(profile)
         ]
+        entry["strict_path"] = SERVER_STRICT_PATH
         return entry
     try:
         path = resolve_gguf(profile.gguf)
@@ -62,6 +63,10 @@ def _model_entry(config: Config, name: str, inventory: GpuInventory) -> dict[str
 
 
 ENDPOINT_TIMEOUT_S = 3.0
+SERVER_STRICT_PATH = (
+    "a GBNF grammar per chunk (the words cannot change; the server's sampler picks the "
+    "marks, without the lookahead scoring and calibrated biases of in-process models)"
+)
 
 
 def _gpu_entry(gpu: GpuInfo) -> dict[str, Any]:
@@ -134,6 +139,7 @@ def format_report(report: dict[str, Any]) -> str:
     for model in report["models"]:
         if "endpoints" in model:
             lines.append(f"  {model['name']}  (OpenAI-compatible server)")
+            lines.append(f"    strict mode: {model['strict_path']}")
             for point in model["endpoints"]:
                 if point["reachable"]:
                     listed = (
