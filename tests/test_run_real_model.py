@@ -146,3 +146,26 @@ def test_truncated_model_is_a_clear_error(
     code, _, err = run(capsys, str(talks), "--model", str(truncated))
     assert code == 1
     assert f'model "{truncated}": {truncated} is truncated' in err
+
+
+def test_a_long_one_line_transcript_on_the_default_context_ends_reviewable(
+    tmp_path: Path, examples: Path
+) -> None:
+    """1,300 words on one line, no punctuation, on the embedded model's 4,096-token
+    context (the size that once failed with "the context is full"): it is chunked to
+    fit with its real prompt, ends in review, and keeps every word."""
+    words: list[str] = []
+    for path in sorted((examples.parent / "eval").glob("*.txt")):
+        if not path.name.endswith(".gold.txt"):
+            words += path.read_text().split()
+    text = " ".join((words * 3)[:1300])
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    (folder / "lecture.txt").write_text(text + "\n")
+    assert main(["run", str(folder), "--json"]) == 0
+    opened = Folder(folder, Path("structured"), read_only=True)
+    (record,) = opened.library.transcripts()
+    assert record.status == Status.REVIEW and record.candidate_attempt is not None
+    attempt = opened.library.attempt(record.candidate_attempt)
+    assert attempt.mode == "strict" and word_keys(attempt.final_output) == word_keys(text)
+    opened.close()
