@@ -106,7 +106,7 @@ def test_a_file_the_model_fails_on_is_reported_and_the_others_are_scored(
 def test_a_gold_subtitle_beside_its_raw_subtitle_is_a_reference(tmp_path: Path) -> None:
     import shutil
 
-    formats = Path(__file__).resolve().parent.parent / "examples" / "formats"
+    formats = Path(__file__).resolve().parent.parent / "examples" / "eval-formats"
     for name in ("ferry-interview.srt", "ferry-interview.gold.srt"):
         shutil.copy(formats / name, tmp_path / name)
     (entry,), warnings = load_entries(tmp_path, 1_000_000)
