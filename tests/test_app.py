@@ -17,7 +17,7 @@ from tui_structurer.ui.screens.queue import QueueScreen
 from tui_structurer.ui.screens.review import ReviewScreen
 from tui_structurer.ui.widgets.attempt_history import AttemptHistory
 from tui_structurer.ui.widgets.diff_view import DiffView
-from ui_seed import open_session, seed_folder, status_of
+from ui_seed import open_session, seed_folder, status_of, use_editor
 
 SIZE = (120, 36)
 
@@ -182,11 +182,7 @@ async def test_status_filter_keys(folder: Path) -> None:
 async def test_edit_is_rescored_as_a_new_attempt(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    editor = tmp_path / "editor.sh"
-    editor.write_text("#!/bin/sh\nsed -i 's/bends in the middle?/bends in the middle!/' \"$1\"\n")
-    editor.chmod(0o755)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.delenv("VISUAL", raising=False)
+    use_editor(tmp_path, monkeypatch, "s/bends in the middle?/bends in the middle!/")
     session = open_session(folder)
     app = StructurerApp(session, start_processing=False)
     async with app.run_test(size=SIZE) as pilot:

@@ -33,6 +33,8 @@ def test_marks_are_compared_at_aligned_words() -> None:
     assert score.paragraphs.f1 == 1.0
     # "Did" vs "did" and "we" vs "We" differ; 7 of 9 aligned words agree on case.
     assert score.capitalization_accuracy == pytest.approx(7 / 9)
+    # Capitals as a class: So I Did Yes (reference) against So I Yes We (output).
+    assert (score.capitals.tp, score.capitals.fp, score.capitals.fn) == (3, 1, 1)
 
 
 def test_words_the_output_dropped_are_not_scored_as_marks() -> None:

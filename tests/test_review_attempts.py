@@ -11,7 +11,7 @@ from tui_structurer.library import Status
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.review import ReviewScreen
 from tui_structurer.ui.widgets.attempt_history import AttemptHistory
-from ui_seed import TALKS, open_session, seed_attempt, seed_folder, status_of
+from ui_seed import TALKS, open_session, seed_attempt, seed_folder, status_of, use_editor
 
 SIZE = (120, 36)
 SOURCE = TALKS["alpha.txt"][0]
@@ -99,11 +99,7 @@ async def test_attempt_keys_move_through_the_history_and_keep_the_row_visible(
 async def test_an_edit_outranks_a_worse_rerun_after_it(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    editor = tmp_path / "editor.sh"
-    editor.write_text("#!/bin/sh\nsed -i 's/banks at once/banks at once!/' \"$1\"\n")
-    editor.chmod(0o755)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.delenv("VISUAL", raising=False)
+    use_editor(tmp_path, monkeypatch, "s/banks at once/banks at once!/")
     session = open_session(folder)
     app = StructurerApp(session, start_processing=False)
     async with app.run_test(size=SIZE) as pilot:

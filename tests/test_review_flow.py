@@ -15,7 +15,7 @@ from tui_structurer.library import Status
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.queue import QueueScreen
 from tui_structurer.ui.screens.review import ReviewScreen
-from ui_seed import open_session, seed_folder, status_of
+from ui_seed import open_session, seed_folder, status_of, use_editor
 
 SIZE = (120, 36)
 
@@ -98,11 +98,7 @@ async def test_rerun_moves_on_in_place_and_opens_nothing_by_itself(folder: Path)
 async def test_esc_after_an_edit_and_moves_returns_to_the_queue(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    editor = tmp_path / "editor.sh"
-    editor.write_text("#!/bin/sh\nsed -i 's/bends in the middle?/bends in the middle!/' \"$1\"\n")
-    editor.chmod(0o755)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.delenv("VISUAL", raising=False)
+    use_editor(tmp_path, monkeypatch, "s/bends in the middle?/bends in the middle!/")
     session = open_session(folder)
     app = StructurerApp(session, start_processing=False)
     async with app.run_test(size=SIZE) as pilot:

@@ -87,6 +87,21 @@ def test_lookahead_weighs_what_follows_a_mark() -> None:
     assert lookahead_winner([none, comma], T(" we"), first, after, shy) is none  # type: ignore[arg-type]
 
 
+def test_a_capital_inside_a_sentence_carries_the_capital_bias() -> None:
+    spoken, capital = GAP.candidates[0], next(c for c in GAP.candidates if c.text == " Then")
+    sentence_start = next(c for c in GAP.candidates if c.text == ". Then")
+    assert capital.raised and not spoken.raised and not sentence_start.raised
+    first = firsts(none=-0.5, capital=-1.5)
+    after = scorer({" then": -0.5, " Then": -0.5})
+    plain = StrictSettings()
+    assert lookahead_winner([spoken, capital], T(" we"), first, after, plain) is spoken  # type: ignore[arg-type]
+    named = StrictSettings(bias_capital=1.5)
+    assert named.class_bias(capital) == 1.5 and named.class_bias(sentence_start) == 1.0
+    assert lookahead_winner([spoken, capital], T(" we"), first, after, named) is capital  # type: ignore[arg-type]
+    # A word spoken with a capital is not raised by keeping it.
+    assert not any(c.raised for c in word_gap("Paris", T).candidates)
+
+
 def test_a_break_follows_the_model_and_the_paragraph_prior() -> None:
     period = next(c for c in GAP.candidates if c.text == ". Then")
     twin, shared = paragraph_split(period, GAP) or (None, 0)
@@ -115,6 +130,8 @@ def test_profiles_carry_strict_settings_with_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path / "c.toml", '[models.m]\ngguf = "x.gguf"\n'))
     strict = from_profile(config.models["m"])
     assert (strict.bias_sentence, strict.bias_comma, strict.bias_paragraph) == (1.0, 0.0, -3.0)
+    assert strict.bias_capital == 0.0
+    assert from_profile(load_config().models["gemma3-270m"]).bias_capital == 2.0  # shipped
     assert strict.rule == "lookahead" and strict.lookahead == 1
     tuned = load_config(
         write(tmp_path / "d.toml", '[models.m]\ngguf = "x.gguf"\nstrict_bias_comma = -0.5\n')

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tui_structurer.config import CascadeStep, load_config
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
@@ -226,3 +228,12 @@ def live_view(tokens: int = 18, expected: int = 24) -> LiveView:
         seconds_per_word=0.05,
         words_per_file=20.0,
     )
+
+
+def use_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sed: str) -> None:
+    """$EDITOR becomes a script that applies ``sed`` to the file it is given."""
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f"#!/bin/sh\nsed -i '{sed}' \"$1\"\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)

@@ -107,6 +107,7 @@ _STRICT_RANGES = {
     "strict_bias_sentence": (-20.0, 20.0),
     "strict_bias_question": (-20.0, 20.0),
     "strict_bias_paragraph": (-20.0, 20.0),
+    "strict_bias_capital": (-20.0, 20.0),
     "strict_paragraph_words": (8, 1000),
     "strict_draft_words": (1, 32),
 }

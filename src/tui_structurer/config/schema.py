@@ -126,6 +126,9 @@ class ModelProfile:
     strict_bias_paragraph: float = -3.0
     """Strict mode: added to a paragraph break after a sentence end (on top of the
     paragraph prior: −2 well short of `strict_paragraph_words`, +2 well past it)."""
+    strict_bias_capital: float = 0.0
+    """Strict mode: added to a word given a capital inside a sentence (a name, "I");
+    the words after it are scored as spoken, in lower case, which tells against it."""
     strict_paragraph_words: int = 40
     """Strict mode: typical paragraph length in words (speeches run 30–60); a break is
     unlikely well short of it and likely well past it. `calibrate` sets it to the median

@@ -62,10 +62,11 @@ def _line(label: str, trial: Trial) -> str:
     s, score = trial.settings, trial.score
     return (
         f"{label:<8} sentence {s.bias_sentence:+5.2f} comma {s.bias_comma:+5.2f} "
-        f"question {s.bias_question:+5.2f} paragraph {s.bias_paragraph:+5.2f} | "
+        f"question {s.bias_question:+5.2f} paragraph {s.bias_paragraph:+5.2f} "
+        f"capital {s.bias_capital:+5.2f} | "
         f"punct F1 {score.pooled.f1:.3f} (period {score.marks['period'].f1:.2f} "
         f"comma {score.marks['comma'].f1:.2f} question {score.marks['question'].f1:.2f}) "
-        f"paragraph F1 {score.paragraphs.f1:.3f}"
+        f"paragraph F1 {score.paragraphs.f1:.3f} capitals F1 {score.capitals.f1:.3f}"
     )
 
 

@@ -27,6 +27,7 @@ PROFILE_KEYS = {
     "bias_sentence": "strict_bias_sentence",
     "bias_question": "strict_bias_question",
     "bias_paragraph": "strict_bias_paragraph",
+    "bias_capital": "strict_bias_capital",
     "paragraph_words": "strict_paragraph_words",
 }
 """The settings calibration fits, and their keys in a model profile."""
@@ -35,6 +36,7 @@ _CLASS_OF = {
     "bias_sentence": "period",
     "bias_question": "question",
     "bias_paragraph": "paragraph",
+    "bias_capital": "capitals",
 }
 
 Evaluate = Callable[[StrictSettings], StructureScore]
@@ -49,12 +51,16 @@ class Trial:
 
     @property
     def objective(self) -> float:
-        """Punctuation F1 (all marks pooled) plus paragraph F1."""
-        return self.score.pooled.f1 + self.score.paragraphs.f1
+        """Punctuation F1 (all marks pooled) plus paragraph and capital F1."""
+        return self.score.pooled.f1 + self.score.paragraphs.f1 + self.score.capitals.f1
 
 
 def class_f1(score: StructureScore, name: str) -> float:
-    return score.paragraphs.f1 if name == "paragraph" else score.marks[name].f1
+    if name == "paragraph":
+        return score.paragraphs.f1
+    if name == "capitals":
+        return score.capitals.f1
+    return score.marks[name].f1
 
 
 def typical_paragraph_words(references: Sequence[str]) -> int | None:
@@ -86,7 +92,7 @@ def fit(
 ) -> tuple[Trial, list[Trial]]:
     """The first trial (``start``) and every trial made; the best is the one with the
     highest :attr:`Trial.objective`."""
-    fields = ["bias_comma", "bias_sentence", "bias_paragraph"]
+    fields = ["bias_comma", "bias_sentence", "bias_paragraph", "bias_capital"]
     if fit_question:
         fields.append("bias_question")
 

@@ -71,6 +71,8 @@ class StructureScore:
     pooled: Counts = field(default_factory=Counts)
     """Any of period, comma and question mark, counted right only with the right class."""
     paragraphs: Counts = field(default_factory=Counts)
+    capitals: Counts = field(default_factory=Counts)
+    """Words that start with a capital letter (names and sentence starts)."""
     capitals_right: int = 0
     aligned_words: int = 0
     pk_misses: int = 0
@@ -99,6 +101,7 @@ class StructureScore:
             self.marks[kind].merge(other.marks[kind])
         self.pooled.merge(other.pooled)
         self.paragraphs.merge(other.paragraphs)
+        self.capitals.merge(other.capitals)
         self.capitals_right += other.capitals_right
         self.aligned_words += other.aligned_words
         self.pk_misses += other.pk_misses
@@ -159,7 +162,9 @@ def score_structure(
         ref_breaks.append(_paragraph_after(ref, r))
         out_breaks.append(_paragraph_after(out, o))
         result.paragraphs.add(ref_breaks[-1], out_breaks[-1])
-        result.capitals_right += _starts_upper(ref[r].text) == _starts_upper(out[o].text)
+        upper_want, upper_got = _starts_upper(ref[r].text), _starts_upper(out[o].text)
+        result.capitals.add(upper_want, upper_got)
+        result.capitals_right += upper_want == upper_got
         result.aligned_words += 1
     result.pk_misses, result.windowdiff_misses, result.windows = segmentation(
         ref_breaks, out_breaks

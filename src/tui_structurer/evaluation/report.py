@@ -49,7 +49,10 @@ def _block(run: RunResult) -> list[str]:
         f"  paragraphs   F1 {d['para_f1']:.2f}   Pk {d['para_pk']:.2f}"
         f"   WindowDiff {d['para_windowdiff']:.2f}   (0 is perfect)"
     )
-    lines.append(f"  capitals     right {d['capitalization_accuracy']:.1%}")
+    lines.append(
+        f"  capitals     right {d['capitalization_accuracy']:.1%}   F1 {d['capitals_f1']:.2f}"
+        "   (a word starting with a capital)"
+    )
     lines.append(
         f"  speed        {d['words_per_second']:.1f} words/s   "
         f"{d['decode_tokens_per_second']:.1f} decode tokens/s"

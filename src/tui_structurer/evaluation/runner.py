@@ -86,6 +86,7 @@ class RunResult:
             "para_pk": s.pk,
             "para_windowdiff": s.windowdiff,
             "capitalization_accuracy": s.capitalization_accuracy,
+            "capitals_f1": s.capitals.f1,
             "seconds": seconds,
             "words_per_second": sum(e.source_words for e in self.entries) / seconds
             if seconds

@@ -62,6 +62,8 @@ class Candidate:
     paragraph: bool
     word: str = ""
     """The next word as this candidate writes it (empty after a text's last word)."""
+    raised: bool = False
+    """The word is given a capital it was not spoken with, inside a sentence (a name)."""
 
     @property
     def mark_class(self) -> MarkClass:
@@ -127,7 +129,8 @@ def word_gap(word: str, tokenize: Tokenizer, writes_word: bool = True, rule: Gap
             joint = PARAGRAPH if paragraph else " "
             for variant in _spellings(word, ends, rule):
                 text = mark + joint + variant
-                candidates.append(Candidate(text, tokenize(text), mark, paragraph, variant))
+                raised = not ends and variant != word and variant != variant.lower()
+                candidates.append(Candidate(text, tokenize(text), mark, paragraph, variant, raised))
     return Gap(_unique(candidates), writes_word)
 
 

@@ -34,19 +34,26 @@ class StrictSettings:
     bias_sentence: float = 1.0
     bias_question: float = 1.0
     bias_paragraph: float = -3.0
+    bias_capital: float = 0.0
+    """Added to a word given a capital inside a sentence: the words after it are scored
+    as spoken (lower case), which tells against the name the model saw."""
     paragraph_words: int = 40
     """Typical paragraph length in words: the prior favours a break past it."""
     draft_words: int = 3
     """Source words decoded ahead in the same call, kept while the model is sure."""
 
     def class_bias(self, candidate: Candidate) -> float:
-        """The bias of the candidate's mark (not its paragraph break)."""
-        return {
-            MarkClass.NONE: 0.0,
-            MarkClass.COMMA: self.bias_comma,
-            MarkClass.SENTENCE: self.bias_sentence,
-            MarkClass.QUESTION: self.bias_question,
-        }[candidate.mark_class]
+        """The bias of the candidate's mark (not its paragraph break) and capital."""
+        capital = self.bias_capital if candidate.raised else 0.0
+        return (
+            capital
+            + {
+                MarkClass.NONE: 0.0,
+                MarkClass.COMMA: self.bias_comma,
+                MarkClass.SENTENCE: self.bias_sentence,
+                MarkClass.QUESTION: self.bias_question,
+            }[candidate.mark_class]
+        )
 
     def paragraph_bias(self, words: int) -> float:
         """What a break adds after a paragraph of ``words`` words: the bias plus a prior
@@ -67,6 +74,7 @@ def from_profile(profile: ModelProfile) -> StrictSettings:
         bias_sentence=profile.strict_bias_sentence,
         bias_question=profile.strict_bias_question,
         bias_paragraph=profile.strict_bias_paragraph,
+        bias_capital=profile.strict_bias_capital,
         paragraph_words=profile.strict_paragraph_words,
         draft_words=profile.strict_draft_words,
     )
