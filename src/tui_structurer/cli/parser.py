@@ -180,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="fit a model's strict-mode biases to the references in DIR",
         description="DIR holds transcripts beside references NAME.gold.txt, as for eval. "
         "Strict mode decodes the folder several times (seven passes) to fit the bias of "
-        "each decision (comma, sentence end, question, paragraph break) that gives the "
+        "each decision (comma, sentence end, question, paragraph break, capital inside a "
+        "sentence) that gives the "
         "best F1, shows F1 before and after, and writes the fitted values into the "
         "model's profile in your user models.toml (nothing else in it changes).",
     )
