@@ -3,6 +3,7 @@ the documented --out."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -100,3 +101,43 @@ def test_out_is_documented(capsys: pytest.CaptureFixture[str]) -> None:
         main(["run", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "a relative DIR is taken inside FOLDER, not the current folder" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "opened"),
+    [
+        (["talks"], ["talks"]),
+        (["--paused", "talks"], ["--paused", "talks"]),
+        (["talks", "--paused"], ["talks", "--paused"]),
+        (["run", "talks"], None),
+        (["--version"], None),
+    ],
+)
+def test_the_app_opens_with_its_options_in_any_order(
+    argv: list[str], opened: list[str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    entry = importlib.import_module("tui_structurer.cli.main")
+    seen: list[argparse.Namespace] = []
+
+    def fake_open(args: argparse.Namespace, config: object) -> int:
+        seen.append(args)
+        return 0
+
+    def fake_run(args: argparse.Namespace, config: object) -> int:
+        return 0
+
+    monkeypatch.setitem(entry._COMMANDS, "open", fake_open)
+    monkeypatch.setitem(entry._COMMANDS, "run", fake_run)
+    try:
+        code = main(argv)
+    except SystemExit as exit:  # --version prints and exits
+        code = int(exit.code or 0)
+    assert code == 0
+    if opened is None:
+        assert not seen
+    else:
+        (args,) = seen
+        assert args.folder == Path("talks")
+        assert args.paused == ("--paused" in opened)

@@ -118,3 +118,22 @@ async def test_esc_after_an_edit_and_moves_returns_to_the_queue(
         assert isinstance(app.screen, QueueScreen)
         assert queue.table.records[queue.table.current_id() or 0].path == "alpha.txt"
     session.close()
+
+
+async def test_the_review_says_how_the_source_was_read(folder: Path) -> None:
+    from tui_structurer.library.folder import Folder
+
+    warning = "not UTF-8; read as Windows-1251: check that the text reads right"
+    store = Folder(folder, Path("structured"))
+    record = store.library.get_by_path("alpha.txt")
+    assert record is not None and record.candidate_attempt is not None
+    store.library.mark_running(record.id, record.words or 0, (warning,))
+    store.library.offer_for_review(record.id, record.candidate_attempt)
+    store.close()
+    session = open_session(folder)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        review = await review_of(app, pilot, "alpha.txt")
+        assert warning in str(review.query_one("#review-header").render())
+    session.close()

@@ -208,3 +208,30 @@ def test_pipeline_strict_attempt_over_several_chunks_is_recorded(tmp_path: Path)
     assert stored.mode == "strict" and stored.decode_calls == attempt.stats.decode_calls
     assert stored.final_output == attempt.final_output
     library.close()
+
+
+def test_loading_leaves_the_terminal_alone(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A full-screen app draws while the model loads: the load must not point the
+    process's stdout/stderr descriptors elsewhere, nor print llama.cpp's messages."""
+    import os
+
+    redirected: list[int] = []
+    real_dup2 = os.dup2
+
+    def spy(fd: int, fd2: int, inheritable: bool = True) -> int:
+        redirected.append(fd2)
+        return real_dup2(fd, fd2, inheritable)
+
+    monkeypatch.setattr(os, "dup2", spy)
+    profile = load_config().models["gemma3-270m"]
+    loaded = LlamaCppEngine(profile, resolve_gguf(profile.gguf), full_swa_cache=True)
+    try:
+        text, _ = strict_text(loaded, "so we met at noon")
+    finally:
+        loaded.close()
+    assert word_keys(text) == word_keys("so we met at noon")
+    assert not {1, 2} & set(redirected)
+    out, err = capfd.readouterr()
+    assert "llama" not in out + err and "SWA" not in out + err

@@ -166,3 +166,15 @@ def test_session_follows_a_move_seen_as_delete_and_create(tmp_path: Path) -> Non
     assert fresh is not None and fresh.status == Status.PENDING
     eventually(lambda: fresh.id in session.queue)  # queued just after it is recorded
     session.close()
+
+
+def test_watchdogs_shutdown_race_is_not_printed(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    import tui_structurer.library.watcher  # noqa: F401  (installs the filter)
+
+    inotify = logging.getLogger("watchdog.observers.inotify")
+    inotify.error("InotifyEmitter.queue_events() called when the thread is inactive")
+    inotify.error("inotify watch limit reached")
+    logged = [record.getMessage() for record in caplog.records]
+    assert logged == ["inotify watch limit reached"]

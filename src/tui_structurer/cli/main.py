@@ -43,10 +43,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
+
+
+def _opens_the_app(arguments: Sequence[str]) -> bool:
+    """Whether the command line names no command: a folder, or the app's options first."""
+    if not arguments or arguments[0] in COMMANDS or arguments[0] in TOP_LEVEL_OPTIONS:
+        return False
+    return not arguments[0].startswith("-") or not any(a in COMMANDS for a in arguments)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments and arguments[0] not in COMMANDS and not arguments[0].startswith("-"):
-        arguments.insert(0, "open")  # `tui-structurer FOLDER` opens the app
+    if _opens_the_app(arguments):
+        arguments.insert(0, "open")  # `tui-structurer [--paused] FOLDER` opens the app
     args = build_parser().parse_args(arguments)
     try:
         config = load_config(args.config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +38,24 @@ ANCHOR = "\n"
 start of a text (SentencePiece) treats them as mid-text."""
 
 
+@contextlib.contextmanager
+def quiet_llama() -> Iterator[None]:
+    """Keep llama.cpp's load messages off the terminal without touching the process's
+    file descriptors. llama-cpp-python's own quiet mode (``verbose=False``) points fds 1
+    and 2 at /dev/null for the whole load, which also swallows what a full-screen app
+    draws from another thread meanwhile (a queue painted without its header and
+    footer). Its messages go to ``sys.stderr`` from Python, so a Python-level redirect
+    is enough; afterwards only llama.cpp's errors are printed."""
+    from llama_cpp._logger import set_verbose
+
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            yield
+    finally:
+        set_verbose(False)
+
+
 class LlamaCppEngine:
     """A GGUF model loaded once with llama-cpp-python and reused for every generation."""
 
@@ -53,19 +72,21 @@ class LlamaCppEngine:
             raise EngineLoadError(f'model "{profile.name}": {exc}') from exc
 
         def load(n_gpu_layers: int) -> Any:
-            llm = llama_cpp.Llama(
-                model_path=str(model_path),
-                n_ctx=profile.context,
-                n_ubatch=N_UBATCH,
-                n_gpu_layers=n_gpu_layers,
-                tensor_split=list(self.plan.tensor_split) if self.plan.tensor_split else None,
-                swa_full=full_swa_cache,
-                n_threads=profile.threads or None,
-                seed=profile.seed,
-                verbose=False,
-            )
-            if full_swa_cache:
-                enable_sequences(llm)
+            with quiet_llama():
+                llm = llama_cpp.Llama(
+                    model_path=str(model_path),
+                    n_ctx=profile.context,
+                    n_ubatch=N_UBATCH,
+                    n_gpu_layers=n_gpu_layers,
+                    tensor_split=list(self.plan.tensor_split) if self.plan.tensor_split else None,
+                    swa_full=full_swa_cache,
+                    n_threads=profile.threads or None,
+                    seed=profile.seed,
+                    verbose=True,  # see quiet_llama: False would redirect the terminal
+                )
+                llm.verbose = False
+                if full_swa_cache:
+                    enable_sequences(llm)
             return llm
 
         try:

@@ -9,6 +9,7 @@ folders inside it) are never watched as input.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -21,6 +22,17 @@ from watchdog.observers import Observer
 
 from tui_structurer.library.scan import is_candidate_name, is_output_folder
 from tui_structurer.transcripts.source_file import SourceError, open_regular
+
+SHUTDOWN_NOISE = "called when the thread is inactive"
+"""What watchdog's inotify emitter logs as an error when an event arrives while the
+observer stops: harmless, and printed on the terminal after the app has closed."""
+
+
+def _not_shutdown_noise(record: logging.LogRecord) -> bool:
+    return SHUTDOWN_NOISE not in record.getMessage()
+
+
+logging.getLogger("watchdog.observers.inotify").addFilter(_not_shutdown_noise)
 
 DEFAULT_QUIET_S = 2.0
 SETTLE_TICK_S = 0.25

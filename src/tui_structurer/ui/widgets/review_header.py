@@ -77,4 +77,6 @@ def header_text(item: ReviewItem, root: Path) -> str:
         lines.append(
             f"[i]Not the candidate ({CANDIDATE}): a accepts this one, u makes it the candidate[/i]"
         )
+    # How the source was read (an encoding guessed, say): decide with it in view.
+    lines.extend(f"[b]source:[/b] {escape(warning)}" for warning in record.warnings)
     return "\n".join(lines)
