@@ -122,3 +122,45 @@ def test_an_output_changed_since_it_was_written_is_not_deleted(folder: Path) -> 
     assert opened.library.get(record.id).status == Status.ACCEPTED  # nothing recorded
     opened.close()
     assert output.read_text() == "The person's own changes.\n"
+
+
+async def test_rejecting_names_every_output_it_would_delete(tmp_path: Path) -> None:
+    from tui_structurer.config import CascadeStep
+    from tui_structurer.pipeline import AttemptResult
+    from tui_structurer.text.fidelity import score
+
+    root = seed_folder(tmp_path / "talks")
+    cues = "1\n00:00:01,000 --> 00:00:03,000\nwe crossed the river\n\n"
+    cues += "2\n00:00:03,000 --> 00:00:05,000\nat dawn and it was cold\n"
+    (root / "ferry.srt").write_text(cues)
+    structured = "We crossed the river at dawn, and it was cold."
+    opened = Folder(root, Path("structured"))
+    opened.refresh()
+    record = opened.library.get_by_path("ferry.srt")
+    assert record is not None
+    fidelity = score("we crossed the river at dawn and it was cold", structured)
+    result = AttemptResult(
+        CascadeStep("m", "structure"), "repair", structured, structured, fidelity, fidelity,
+        True, (),
+    )  # fmt: skip
+    opened.library.mark_running(record.id, 10, ())
+    attempt = opened.library.add_attempt(record.id, record.content_hash, result)
+    opened.library.offer_for_review(record.id, attempt)
+    opened.accept(record.id)
+    opened.close()
+    written = [root / "structured" / "ferry.srt.md", root / "structured" / "ferry.srt"]
+    assert all(path.is_file() for path in written)
+    session = open_session(root)
+    app = StructurerApp(session, start_processing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        await review_of(app, pilot, "ferry.srt")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        asked = " ".join(str(w.render()) for w in app.screen.query("Static, Label"))
+        assert "structured/ferry.srt.md and structured/ferry.srt" in asked
+        await pilot.press("d")
+        await wait_for_review(app, pilot)
+    session.close()
+    assert not any(path.exists() for path in written)

@@ -24,6 +24,8 @@ class DecisionInfo:
     """Accepted: the file written. Rejected: an earlier output kept on disk, if any."""
     output_on_disk: bool = False
     """Whether ``output_path`` is a file now."""
+    further_on_disk: tuple[str, ...] = ()
+    """The decision's other outputs (a subtitle beside the text) that are files now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +49,14 @@ def latest_decision(folder: Folder, transcript_id: int) -> DecisionInfo | None:
         return None
     row = decisions[-1]
     output = row["output_path"]
+    further = folder.library.decision_outputs(row["id"])
     return DecisionInfo(
         Status(row["decision"]),
         row["attempt_id"],
         row["decided_at"],
         output,
         output is not None and Path(output).is_file(),
+        tuple(path for path, _ in further if Path(path).is_file()),
     )
 
 

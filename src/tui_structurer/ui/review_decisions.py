@@ -43,7 +43,10 @@ def confirmation(
     name = f"[b]{escape(record.path)}[/b]"
     said = f"{record.status} {when(earlier.decided_at)}" if earlier else str(record.status)
     on_disk = (
-        escape(shown_path(earlier.output_path, root))
+        " and ".join(
+            escape(shown_path(path, root))
+            for path in (earlier.output_path, *earlier.further_on_disk)
+        )
         if earlier and earlier.output_path and earlier.output_on_disk
         else None
     )
@@ -56,7 +59,7 @@ def confirmation(
         )
     if decision.action == "reject" and on_disk:
         return (
-            f"{name} was accepted and {on_disk} was written. Reject it and:",
+            f"{name} was accepted, which wrote {on_disk}. Reject it and:",
             [
                 Answer("d", f"delete {on_disk}", "remove"),
                 Answer("k", f"keep {on_disk} on disk (the state will say so)", "keep"),

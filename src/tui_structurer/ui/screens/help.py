@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
+EXPLANATION_WIDTH = 52
+"""Columns for a key's explanation: what the other columns leave of the help's 120."""
 LOUD = " ".join(f"[b $background on $diff-{k}]word[/]" for k in ("removed", "replaced", "added"))
 MARK = "[b $diff-mark]{}[/]"
 LEGEND = "\n".join(
@@ -74,8 +77,12 @@ class HelpScreen(ModalScreen[None]):
                 "keymap.toml (see `tui-structurer --help`); ctrl+p opens the command "
                 "palette (models, themes, screenshot)."
             )
-            table: DataTable[str] = DataTable(cursor_type="none", show_cursor=False)
-            table.add_columns("where", "key", "action", "id (keymap.toml)", "what it does")
-            table.add_rows(binding_rows(self.sections))
+            table: DataTable[str | Text] = DataTable(cursor_type="none", show_cursor=False)
+            table.add_columns("where", "key", "action", "id (keymap.toml)")
+            # The explanations wrap within their column: at 120 columns a single line
+            # would be cut off at the screen's edge.
+            table.add_column("what it does", width=EXPLANATION_WIDTH)
+            for *cells, explanation in binding_rows(self.sections):
+                table.add_row(*cells, Text(explanation, overflow="fold"), height=None)
             yield table
             yield Static(LEGEND, classes="legend")

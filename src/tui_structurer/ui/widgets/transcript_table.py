@@ -218,6 +218,8 @@ class TranscriptTable(ScrollView, can_focus=True):
                 style += self.get_component_rich_style(component)
             if name == "path" and len(text) > column_width > 1:
                 text = "…" + text[-(column_width - 1) :]  # a file's name is at the end
+            elif len(text) > column_width > 1:  # say it was cut, or it runs into the next
+                text = text[: column_width - 1] + "…"
             last = index == len(self.columns) - 1
             cell = text if last else text[:column_width].ljust(column_width) + " "
             segments.append(Segment(cell, style))
