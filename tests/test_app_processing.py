@@ -45,3 +45,4 @@ async def test_quitting_during_generation_returns_the_file_to_pending(tmp_path: 
         await pilot.press("q")
     session.close()
     assert status_of(folder, "long.txt") == Status.PENDING
+    assert app.stopped_paths == ["long.txt"]  # what `open` says once the app has closed

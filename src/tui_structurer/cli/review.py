@@ -18,12 +18,14 @@ def command(args: argparse.Namespace, config: Config) -> int:
         config = use_model(config, args.model)
     folder = folder_of(config, args.folder, args.out)
     session = ReviewSession(folder, config)
+    start = config.settings.start_processing and not args.paused
+    app = StructurerApp(session, start_processing=start)
     try:
-        start = config.settings.start_processing and not args.paused
-        StructurerApp(session, start_processing=start).run()
+        app.run()
     finally:
-        in_flight = [printable_path(s.path) for s in session.live.snapshot().streams]
+        streams = session.live.snapshot().streams
+        in_flight = app.stopped_paths or [s.path for s in streams]
         if in_flight:  # stopping a generation can take a moment: say what is happening
-            error(f"stopping; back to pending: {', '.join(in_flight)}")
+            error(f"stopping; back to pending: {', '.join(map(printable_path, in_flight))}")
         session.close()
     return EXIT_OK

@@ -76,6 +76,8 @@ class StructurerApp(App[None]):
         self._make_sampler = gpu_sampler
         self.start_processing = start_processing
         self.stop = threading.Event()
+        self.stopped_paths: list[str] = []
+        """Files whose generation quitting stopped (they return to pending)."""
         self.offload_note = (
             ""
             if supports_gpu_offload()
@@ -140,6 +142,8 @@ class StructurerApp(App[None]):
     def on_unmount(self) -> None:
         """However the app ends, stop the workers; a file being generated goes back to
         pending (the session waits for that before closing the store)."""
+        # Named now: once stopped, the generations no longer show in the live figures.
+        self.stopped_paths = [s.path for s in self.session.live.snapshot().streams]
         self.stop.set()
         self.session.stop_current()
 

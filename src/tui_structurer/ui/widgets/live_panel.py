@@ -111,7 +111,9 @@ class LivePanel(Vertical):
             head = f"Idle — {queued} queued{state}" if queued or paused else "Idle — queue empty"
         self.query_one("#live-file", Label).update(head)
         share = live.tokens / live.expected if live.expected else 0.0
-        self.query_one(ProgressBar).update(progress=min(1.0, share) * 100)
+        bar = self.query_one(ProgressBar)
+        bar.display = bool(streams)  # an idle 0% bar reads as work stuck at the start
+        bar.update(progress=min(1.0, share) * 100)
         self.query_one("#live-rate", Label).update(rate_line(live, queued, paused))
         sparkline = self.query_one(Sparkline)
         sparkline.display = any(live.rate_history)
