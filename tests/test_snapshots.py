@@ -16,7 +16,6 @@ from tui_structurer.library.folder import Folder
 from tui_structurer.processing.session import ReviewSession
 from tui_structurer.ui.app import StructurerApp
 from tui_structurer.ui.screens.review import ReviewScreen
-from tui_structurer.ui.widgets.attempt_history import AttemptHistory
 from tui_structurer.ui.widgets.diff_view import DiffView
 from ui_seed import live_view, open_session, seed_folder, seed_long_talk
 
@@ -98,20 +97,7 @@ async def open_review(pilot: Pilot[None], app: StructurerApp, path: str) -> Revi
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and not app.screen.busy)
     assert isinstance(app.screen, ReviewScreen)
-    # The attempts table sizes its columns to their rows when it next goes idle, which a
-    # busy machine can put off past the screenshot.
-    history = app.screen.query_one(AttemptHistory)
-    await until(pilot, lambda: widths_fit(history))
     return app.screen
-
-
-def widths_fit(history: AttemptHistory) -> bool:
-    """Whether every column of the attempts table is as wide as its widest cell."""
-    for key, column in history.columns.items():
-        cells = [str(row) for row in history.get_column(key)]
-        if column.content_width < max(map(len, cells), default=0):
-            return False
-    return True
 
 
 def test_queue_at_80_columns(snap_compare: Any, session: ReviewSession) -> None:

@@ -16,6 +16,9 @@ def is_edit(attempt: AttemptRecord) -> bool:
     return attempt.is_edit
 
 
+COLUMNS = ("#", "model", "prompt", "mode", "likeness", "tok/s", "gate")
+
+
 class AttemptHistory(DataTable[str]):
     """One row per attempt; the cursor row is the attempt on screen, ▶ the candidate."""
 
@@ -24,16 +27,12 @@ class AttemptHistory(DataTable[str]):
         self.can_focus = False
         self.attempts: tuple[AttemptRecord, ...] = ()
 
-    def on_mount(self) -> None:
-        for column in ("#", "model", "prompt", "mode", "likeness", "tok/s", "gate"):
-            self.add_column(column, key=column)
-
     def show(self, attempts: tuple[AttemptRecord, ...], candidate: int, viewed: int) -> None:
         self.attempts = attempts
-        self.clear()
+        rows = []
         for number, attempt in enumerate(attempts, start=1):
             edit = is_edit(attempt)
-            self.add_row(
+            rows.append((
                 CANDIDATE if attempt.id == candidate else str(number),
                 "your edit" if edit else attempt.model,
                 "—" if edit else attempt.prompt,
@@ -41,8 +40,15 @@ class AttemptHistory(DataTable[str]):
                 f"{attempt.raw_likeness:.3f}",
                 "—" if edit else f"{attempt.decode_tps:.1f}",
                 "pass" if attempt.passed else "fail",
-                key=str(attempt.id),
-            )
+            ))  # fmt: skip
+        # Widths set here, from the rows: sized later (when the table goes idle) the
+        # columns could be drawn at their headers' width first.
+        self.clear(columns=True)
+        for index, column in enumerate(COLUMNS):
+            width = max([len(column), *(len(row[index]) for row in rows)])
+            self.add_column(column, key=column, width=width)
+        for attempt, row in zip(attempts, rows, strict=True):
+            self.add_row(*row, key=str(attempt.id))
         self.move_cursor(row=self.row_of(viewed), animate=False, scroll=True)
 
     def row_of(self, attempt_id: int) -> int:
