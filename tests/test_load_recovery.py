@@ -76,3 +76,23 @@ def test_a_load_retried_with_fewer_layers_is_what_the_panel_shows(
         assert f"retrying with {tried[1]}" in engines.plan_note
     finally:
         engines.close()
+
+
+def test_a_quiet_load_puts_back_only_the_streams_it_replaced() -> None:
+    import io
+    import sys
+
+    from tui_structurer.engines.llama_cpp_engine import quiet_llama
+
+    real_out, real_err = sys.stdout, sys.stderr
+    with quiet_llama():
+        print("llama.cpp says something")  # kept off the terminal
+        assert sys.stdout is not real_out
+    assert (sys.stdout, sys.stderr) == (real_out, real_err)
+    replaced = io.StringIO()
+    try:
+        with quiet_llama():
+            sys.stderr = replaced  # an app closing meanwhile restores its own streams
+        assert sys.stderr is replaced and sys.stdout is real_out
+    finally:
+        sys.stderr = real_err

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import functools
 import io
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,10 +50,17 @@ def quiet_llama() -> Iterator[None]:
     from llama_cpp._logger import set_verbose
 
     sink = io.StringIO()
+    saved = sys.stdout, sys.stderr
+    sys.stdout = sys.stderr = sink
     try:
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            yield
+        yield
     finally:
+        # Put back only what is still ours: an app that closed meanwhile has already
+        # restored the real streams, and its own would be dead ones.
+        if sys.stdout is sink:
+            sys.stdout = saved[0]
+        if sys.stderr is sink:
+            sys.stderr = saved[1]
         set_verbose(False)
 
 
