@@ -23,9 +23,8 @@ def command(args: argparse.Namespace, config: Config) -> int:
     try:
         app.run()
     finally:
-        streams = session.live.snapshot().streams
-        in_flight = app.stopped_paths or [s.path for s in streams]
-        if in_flight:  # stopping a generation can take a moment: say what is happening
-            error(f"stopping; back to pending: {', '.join(map(printable_path, in_flight))}")
+        if app.stopped_paths:  # stopping a generation can take a moment: say so
+            names = ", ".join(map(printable_path, app.stopped_paths))
+            error(f"stopping; back to pending: {names}")
         session.close()
     return EXIT_OK
