@@ -23,7 +23,7 @@ from tui_structurer.config import CascadeStep, Config, Prompt, load_config
 from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.evaluation.metrics import StructureScore, score_structure
-from tui_structurer.pipeline import Pipeline
+from tui_structurer.pipeline import Outcome, Pipeline
 from tui_structurer.strict.settings import StrictSettings
 from tui_structurer.text.words import word_keys
 
@@ -74,6 +74,22 @@ class Row:
         if tp + fp + fn == 0:
             return "–"
         return f"{2 * tp / (2 * tp + fp + fn):.2f}"
+
+    def add(self, scorer: ModuleType, source: str, gold: str, attempt: Outcome) -> None:
+        """Score one file's output against its published text."""
+        output = attempt.candidate.final_output
+        self.words += len(word_keys(source))
+        scored = scorer.score(output, gold)
+        self.worst_fidelity = min(self.worst_fidelity, attempt.candidate.raw_fidelity.likeness)
+        for key, value in (
+            *((c, scored["punct"][c]) for c in ("PERIOD", "COMMA", "QUESTION", "micro")),
+            ("para", scored["para"]),
+            ("caps", scored["caps"]),
+        ):
+            counts = self.counts.setdefault(key, [0, 0, 0])
+            for i, part in enumerate(("tp", "fp", "fn")):
+                counts[i] += value[part]
+        self.structure.merge(score_structure(gold, output))
 
 
 def load_scorer() -> ModuleType:
@@ -134,25 +150,14 @@ def main(quick: bool = False, threads: int = 0) -> None:
                 began = time.perf_counter()
                 attempt = pipeline.process(source, (CascadeStep(MODEL, prompt, "strict"),))
                 row.seconds += time.perf_counter() - began
-                output = attempt.candidate.final_output
                 row.calls += engine.strict_counters.decode_calls - before.decode_calls
                 row.rows += engine.strict_counters.rows - before.rows
-                row.words += len(word_keys(source))
-                scored = scorer.score(output, gold)
-                likeness = attempt.candidate.raw_fidelity.likeness
-                row.worst_fidelity = min(row.worst_fidelity, likeness)
-                for key, value in (
-                    *((c, scored["punct"][c]) for c in ("PERIOD", "COMMA", "QUESTION", "micro")),
-                    ("para", scored["para"]),
-                    ("caps", scored["caps"]),
-                ):
-                    counts = row.counts.setdefault(key, [0, 0, 0])
-                    for i, part in enumerate(("tp", "fp", "fn")):
-                        counts[i] += value[part]
-                row.structure.merge(score_structure(gold, output))
+                row.add(scorer, source, gold, attempt)
                 print(f"  {set_name} {name}: {label} done", file=sys.stderr, flush=True)
     pool.close()
-    report(table, list(configs), list(sets))
+    labels = list(configs)
+    report(table, labels, list(sets))
+    ratios(table, labels[0], labels[-1], list(sets))
 
 
 def report(table: dict[tuple[str, str], Row], labels: list[str], sets: list[str]) -> None:
@@ -164,7 +169,9 @@ def report(table: dict[tuple[str, str], Row], labels: list[str], sets: list[str]
     print(header)
     for set_name in sets:
         for label in labels:
-            row = table[(label, set_name)]
+            row = table.get((label, set_name))
+            if row is None:
+                continue
             print(
                 f"{label:<38} {set_name:<14} {row.f1('micro'):>5} {row.f1('COMMA'):>5} "
                 f"{row.f1('PERIOD'):>5} {row.f1('QUESTION'):>5} {row.f1('para'):>5} "
@@ -172,14 +179,20 @@ def report(table: dict[tuple[str, str], Row], labels: list[str], sets: list[str]
                 f"{row.words / row.seconds:7.1f} {1000 * row.calls / row.words:9.0f} "
                 f"{row.rows / row.words:6.2f}"
             )
-    today, shipped = labels[0], labels[-1]
+
+
+def ratios(
+    table: dict[tuple[str, str], Row], baseline: str, measured: str, sets: list[str]
+) -> None:
+    """Words per second of ``measured`` over ``baseline``, per set and over all."""
     for set_name in sets:
-        ratio = table[(shipped, set_name)].seconds and (
-            table[(today, set_name)].seconds / table[(shipped, set_name)].seconds
+        ratio = table[(measured, set_name)].seconds and (
+            table[(baseline, set_name)].seconds / table[(measured, set_name)].seconds
         )
-        print(f"speed, shipped / today, {set_name}: {ratio:.2f}x words/s")
-    total = {label: sum(table[(label, s)].seconds for s in sets) for label in (today, shipped)}
-    print(f"speed, shipped / today, both sets: {total[today] / total[shipped]:.2f}x words/s")
+        print(f"speed, {measured} / {baseline}, {set_name}: {ratio:.2f}x words/s")
+    total = {label: sum(table[(label, s)].seconds for s in sets) for label in (baseline, measured)}
+    ratio = total[baseline] / total[measured]
+    print(f"speed, {measured} / {baseline}, all sets: {ratio:.2f}x words/s")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tui_structurer.strict.runtime import ContextFull, Entry
+from tui_structurer.strict.scored_text import ScoredText, ScoredToken
 
 VOCAB: dict[str, int] = {}
 CHARS: dict[int, str] = {}
@@ -188,3 +189,28 @@ def reference_decode(
             paragraph_words = 0
         paragraph_words += 1
     return "".join(out)
+
+
+class ToyScorer:
+    """A server that scores continuations with the toy model (a ``TextScorer``): each
+    token with its log-probability and the likeliest alternatives, as llama-server's
+    ``n_probs`` reports them; counts its requests."""
+
+    def __init__(self, logit: LogitFn = hashed_logit, alternatives: int = 8):
+        self.logit = logit
+        self.alternatives = alternatives
+        self.requests = 0
+
+    def score(self, context: str, continuation: str, cancel: object = None) -> ScoredText:
+        self.requests += 1
+        prefix = list(toy_tokens(context))
+        tokens = []
+        for token in toy_tokens(continuation):
+            values = {t: self.logit(prefix, t) for t in CHARS}
+            peak = max(values.values())
+            norm = peak + math.log(sum(math.exp(v - peak) for v in values.values()))
+            top = sorted(values, key=values.__getitem__, reverse=True)[: self.alternatives]
+            alternatives = {CHARS[t]: values[t] - norm for t in top}
+            tokens.append(ScoredToken(CHARS[token], values[token] - norm, alternatives))
+            prefix.append(token)
+        return ScoredText(continuation, tuple(tokens))

@@ -336,7 +336,8 @@ def test_strict_mode_on_a_real_server_keeps_every_word_by_grammar(server: str) -
 
 
 def test_a_server_that_ignores_the_grammar_is_repaired_and_says_so(stand_in: str) -> None:
-    result = strict_attempt(OpenAIEngine(profile(stand_in, context=2048)), SOURCE)
+    engine = OpenAIEngine(profile(stand_in, context=2048, strict_server_path="grammar"))
+    result = strict_attempt(engine, SOURCE)
     assert 'g0 ::= ("So")' in StandIn.seen[0]["body"]["grammar"]
     assert "did not keep to the source words" in result.note
     assert result.final_fidelity.likeness == 1.0
@@ -344,7 +345,8 @@ def test_a_server_that_ignores_the_grammar_is_repaired_and_says_so(stand_in: str
 
 def test_a_server_that_refuses_the_grammar_falls_back_to_repair(stand_in: str) -> None:
     StandIn.script = [400]
-    result = strict_attempt(OpenAIEngine(profile(stand_in, context=2048)), SOURCE)
+    engine = OpenAIEngine(profile(stand_in, context=2048, strict_server_path="grammar"))
+    result = strict_attempt(engine, SOURCE)
     assert "strict decoding unavailable" in result.note and "fell back to repair" in result.note
     assert "grammar" in StandIn.seen[0]["body"] and "grammar" not in StandIn.seen[1]["body"]
     assert result.final_fidelity.likeness == 1.0

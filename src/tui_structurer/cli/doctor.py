@@ -15,6 +15,9 @@ from tui_structurer import __version__, paths
 from tui_structurer.cli.common import EXIT_OK, EXIT_RUN_ERROR, error
 from tui_structurer.config import Config
 from tui_structurer.engines.backends import endpoints_of
+from tui_structurer.engines.base import EngineLoadError
+from tui_structurer.engines.openai_engine import OpenAIEngine
+from tui_structurer.engines.server_scoring import PATH_WORDS
 from tui_structurer.gpu.placement import offload_plan_for, supports_gpu_offload
 from tui_structurer.gpu.probe import GpuInfo, GpuInventory, probe_gpus
 from tui_structurer.models.gguf import GgufError
@@ -49,7 +52,13 @@ def _model_entry(config: Config, name: str, inventory: GpuInventory) -> dict[str
         entry["endpoints"] = [
             check_endpoint(url, profile.server_model or name, key) for url in endpoints_of(profile)
         ]
-        entry["strict_path"] = SERVER_STRICT_PATH
+        try:
+            up = {point["url"] for point in entry["endpoints"] if point["reachable"]}
+            paths = OpenAIEngine(profile).scoring_paths(up) if up else {}
+        except EngineLoadError as exc:
+            paths, entry["error"] = {}, str(exc)
+        for point in entry["endpoints"]:
+            point["strict_path"] = paths.get(point["url"])
         return entry
     try:
         path = resolve_gguf(profile.gguf)
@@ -63,10 +72,6 @@ def _model_entry(config: Config, name: str, inventory: GpuInventory) -> dict[str
 
 
 ENDPOINT_TIMEOUT_S = 3.0
-SERVER_STRICT_PATH = (
-    "a GBNF grammar per chunk (the words cannot change; the server's sampler picks the "
-    "marks, without the lookahead scoring and calibrated biases of in-process models)"
-)
 
 
 def _gpu_entry(gpu: GpuInfo) -> dict[str, Any]:
@@ -139,7 +144,8 @@ def format_report(report: dict[str, Any]) -> str:
     for model in report["models"]:
         if "endpoints" in model:
             lines.append(f"  {model['name']}  (OpenAI-compatible server)")
-            lines.append(f"    strict mode: {model['strict_path']}")
+            if model.get("error"):
+                lines.append(f"    problem: {model['error']}")
             for point in model["endpoints"]:
                 if point["reachable"]:
                     listed = (
@@ -148,6 +154,8 @@ def format_report(report: dict[str, Any]) -> str:
                         else ("does not list it: " + ", ".join(map(str, point["models"][:3])))
                     )
                     lines.append(f"    {point['url']}: up, {point['latency_ms']} ms, {listed}")
+                    if point.get("strict_path"):
+                        lines.append(f"      strict mode: {PATH_WORDS[point['strict_path']]}")
                 else:
                     lines.append(f"    {point['url']}: NOT REACHABLE ({point['error']})")
             continue

@@ -10,6 +10,7 @@ Mode = Literal["repair", "free", "strict"]
 PromptStyle = Literal["chat", "completion"]
 EngineKind = Literal["llama-cpp", "openai"]
 StrictRule = Literal["lookahead", "first-token"]
+StrictServerPath = Literal["auto", "token-probabilities", "echo", "grammar"]
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,11 @@ class ModelProfile:
     strict_draft_words: int = 3
     """Strict mode: source words decoded ahead in the same batch, kept while the model is
     sure of them (1–32; larger suits a GPU, where a batch costs little more than a token)."""
+    strict_server_path: StrictServerPath = "auto"
+    """Strict mode on a server (engine "openai", completion-style prompts): how the marks
+    are scored. "auto" asks each server once: llama-server's token probabilities, else
+    a /completions that echoes log-probabilities, else a grammar (its sampler picks the
+    marks). `tui-structurer doctor` shows which each endpoint gets."""
     origin: str = field(default="", compare=False)
     """Not a key: where ``gguf`` was set (``FILE:LINE (models.NAME.gguf)``, or
     ``--model``), so a message about a model file that cannot be found names it."""

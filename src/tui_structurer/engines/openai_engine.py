@@ -9,6 +9,7 @@ to put the file back and try it again later.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import itertools
 import json
@@ -32,9 +33,18 @@ from tui_structurer.engines.base import (
     TextPiece,
     chunk_text,
 )
+from tui_structurer.engines.server_scoring import (
+    EchoScorer,
+    ScoringPath,
+    TokenProbabilityScorer,
+    probe,
+)
 from tui_structurer.errors import Cancelled
 from tui_structurer.strict import StrictChunk
 from tui_structurer.strict.grammar import strict_grammar
+from tui_structurer.strict.scored_text import TextScorer
+from tui_structurer.strict.server_decoder import ServerCounters, ServerStrictDecoder
+from tui_structurer.strict.settings import from_profile
 from tui_structurer.text.chunking import max_output_tokens
 from tui_structurer.text.prompts import RenderedPrompt
 
@@ -46,9 +56,11 @@ BACKOFF_S = (0.5, 1.0, 2.0, 4.0)
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, retry_after: float | None = None):
+    def __init__(self, message: str, retry_after: float | None = None, status: int = 0):
         super().__init__(message)
         self.retry_after = retry_after
+        self.status = status
+        """The HTTP status the server answered with; 0 when it did not answer."""
 
 
 @dataclass
@@ -82,7 +94,10 @@ class OpenAIEngine:
         self._turn = itertools.cycle(range(len(self._endpoints)))
         self._lock = threading.Lock()
         self.concurrency = profile.concurrency * len(self._endpoints)
-        self.strict_ready = True  # the server applies the grammar; nothing to roll back
+        self.strict_ready = True  # the server scores or constrains; nothing to roll back
+        self.strict_settings = from_profile(profile)
+        self._paths: dict[str, ScoringPath] = {}
+        """How each endpoint scores strict mode's marks, once asked."""
 
     def placement(self) -> str:
         count = len(self._endpoints)
@@ -140,8 +155,11 @@ class OpenAIEngine:
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
+        base = parts.path.rstrip("/")
+        if path in ("/completion", "/tokenize"):  # llama-server's native API: at the root
+            base = base.removesuffix("/v1")
         try:
-            connection.request("POST", parts.path + path, json.dumps(body), headers)
+            connection.request("POST", base + path, json.dumps(body), headers)
             response = connection.getresponse()
         except (OSError, http.client.HTTPException) as exc:
             connection.close()
@@ -155,6 +173,7 @@ class OpenAIEngine:
             raise _Retryable(
                 f"{endpoint.base_url} answered HTTP {response.status}",
                 float(retry_after) if retry_after and retry_after.isdigit() else None,
+                response.status,
             )
         raise EngineError(
             f'model "{self.name}": {endpoint.base_url} refused the request with HTTP '
@@ -172,7 +191,111 @@ class OpenAIEngine:
     ) -> Iterator[TextPiece | GenerationStats]:
         yield from self._request(prompt, self._body(prompt, max_tokens, stop), cancel)
 
+    def _post_json(self, endpoint: Endpoint, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A plain (not streamed) request; its answer as JSON."""
+        connection, response = self._open(endpoint, path, body)
+        try:
+            answer = json.loads(response.read())
+        except (OSError, http.client.HTTPException) as exc:
+            raise _Retryable(f"{endpoint.base_url}: {exc}") from exc
+        except ValueError as exc:
+            raise EngineError(f'model "{self.name}": {endpoint.base_url} answered no JSON') from exc
+        finally:
+            connection.close()
+        if not isinstance(answer, dict):
+            raise EngineError(f'model "{self.name}": {endpoint.base_url} answered {answer!r:.80}')
+        return answer
+
+    def scoring_path(self, endpoint: Endpoint) -> ScoringPath:
+        """How ``endpoint`` scores strict mode's marks (the profile's choice, or asked)."""
+        chosen = self._profile.strict_server_path
+        if chosen != "auto":
+            return chosen
+        path = self._paths.get(endpoint.base_url)
+        if path is None:
+            model = self._profile.server_model or self.name
+            try:
+                path = probe(lambda where, body: self._asked(endpoint, where, body), model)
+            except _Retryable as exc:
+                endpoint.resting_until = time.monotonic() + BACKOFF_S[0]
+                raise EngineUnavailable(f'model "{self.name}": {exc}') from exc
+            self._paths[endpoint.base_url] = path
+        return path
+
+    def _asked(self, endpoint: Endpoint, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A probe's request: an error status is the server's answer (some answer a
+        feature they lack with a 500); busy (429, 503) and silence are not."""
+        try:
+            return self._post_json(endpoint, path, body)
+        except _Retryable as exc:
+            if exc.status in (0, 429, 503):
+                raise
+            raise EngineError(str(exc)) from exc
+
+    def scoring_paths(self, urls: set[str]) -> dict[str, ScoringPath | None]:
+        """The strict path of each endpoint in ``urls`` (None: not reachable now), for
+        ``doctor``. Chat prompts take the grammar: scoring needs one completion text."""
+        paths: dict[str, ScoringPath | None] = {}
+        for endpoint in (e for e in self._endpoints if e.base_url in urls):
+            try:
+                chat = self._profile.prompt_style == "chat"
+                paths[endpoint.base_url] = "grammar" if chat else self.scoring_path(endpoint)
+            except EngineUnavailable:
+                paths[endpoint.base_url] = None
+        return paths
+
     def generate_strict(
+        self,
+        prompt: RenderedPrompt,
+        chunk: StrictChunk,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        """Lookahead scoring where the server reports log-probabilities (completion-style
+        prompts); otherwise a GBNF grammar of the chunk's words."""
+        if not prompt.is_chat:
+            endpoint = self._acquire(cancel)
+            try:
+                path = self.scoring_path(endpoint)
+                if path != "grammar":
+                    yield from self._strict_scored(endpoint, path, prompt, chunk, cancel)
+                    return
+            finally:
+                endpoint.slots.release()
+        yield from self._strict_grammar(prompt, chunk, cancel)
+
+    def _strict_scored(
+        self,
+        endpoint: Endpoint,
+        path: ScoringPath,
+        prompt: RenderedPrompt,
+        chunk: StrictChunk,
+        cancel: threading.Event | None,
+    ) -> Iterator[TextPiece | GenerationStats]:
+        """The chunk on one endpoint (its prompt cache serves every request)."""
+
+        def post(where: str, body: dict[str, Any]) -> dict[str, Any]:
+            return self._post_json(endpoint, where, body)
+
+        model = self._profile.server_model or self.name
+        scorer: TextScorer = EchoScorer(post, model)
+        if path == "token-probabilities":
+            scorer = TokenProbabilityScorer(post)
+        counters = ServerCounters()
+        decoder = ServerStrictDecoder(scorer, prompt.text, chunk, self.strict_settings, counters)
+        clock = StreamClock()
+        written = []
+        try:
+            for piece in decoder.write(cancel):
+                clock.piece()
+                written.append(piece)
+                yield TextPiece(piece)
+        except _Retryable as exc:
+            endpoint.resting_until = time.monotonic() + BACKOFF_S[0]
+            raise EngineUnavailable(f'model "{self.name}": {exc}') from exc
+        stats = clock.stats(self.prompt_tokens(prompt), self.count_tokens("".join(written)), "stop")
+        yield dataclasses.replace(stats, decode_calls=counters.requests)
+
+    def _strict_grammar(
         self,
         prompt: RenderedPrompt,
         chunk: StrictChunk,
