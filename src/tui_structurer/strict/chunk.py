@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tui_structurer.strict.candidates import Gap, Tokenizer, final_gap, first_gap, word_gap
 from tui_structurer.strict.fixed_words import source_words
 from tui_structurer.text.chunking import Chunk
 from tui_structurer.text.source_rules import FREE, GapRule
@@ -32,6 +33,18 @@ class StrictChunk:
     def next_word(self) -> str | None:
         """First word of the next chunk; ``None`` for the last chunk of a text."""
         return self.following[0] if self.following else None
+
+    def gap(self, index: int, tokenize: Tokenizer) -> Gap:
+        """Gap ``index``: before word ``index``; the last one (``len(words)``) closes the
+        chunk: a sentence end, or the separator before the next chunk's first word."""
+        words, rule = self.words, self.rule(index)
+        if index == 0:
+            return first_gap(words[0], self.starts_sentence, tokenize, rule)
+        if index < len(words):
+            return word_gap(words[index], tokenize, rule=rule)
+        if self.next_word is not None:
+            return word_gap(self.next_word, tokenize, writes_word=False, rule=rule)
+        return final_gap(tokenize, rule)
 
 
 def strict_chunks(chunks: Sequence[Chunk], rules: Sequence[GapRule] = ()) -> list[StrictChunk]:

@@ -23,14 +23,7 @@ from dataclasses import dataclass
 
 from tui_structurer.errors import Cancelled
 from tui_structurer.strict.batch_tree import Branch, Tree, build_tree
-from tui_structurer.strict.candidates import (
-    Candidate,
-    Gap,
-    Tokenizer,
-    final_gap,
-    first_gap,
-    word_gap,
-)
+from tui_structurer.strict.candidates import Candidate, Gap, Tokenizer
 from tui_structurer.strict.choice import (
     final_winner,
     first_token_winner,
@@ -112,17 +105,7 @@ class StrictDecoder:
         """Gap ``index``: before word ``index``; the last one closes the chunk."""
         gap = self._gaps.get(index)
         if gap is None:
-            words, rule = self.chunk.words, self.chunk.rule(index)
-            if index == 0:
-                gap = first_gap(words[0], self.chunk.starts_sentence, self.tokenize, rule)
-            elif index < self._last:
-                gap = word_gap(words[index], self.tokenize, rule=rule)
-            elif self.chunk.following:
-                following = self.chunk.following[0]
-                gap = word_gap(following, self.tokenize, writes_word=False, rule=rule)
-            else:
-                gap = final_gap(self.tokenize, rule)
-            self._gaps[index] = gap
+            gap = self._gaps[index] = self.chunk.gap(index, self.tokenize)
         return gap
 
     def _spoken_word(self, index: int) -> tuple[int, ...]:

@@ -6,7 +6,7 @@ token."""
 
 from __future__ import annotations
 
-from tui_structurer.strict.candidates import Gap, final_gap, first_gap, word_gap
+from tui_structurer.strict.candidates import Gap
 from tui_structurer.strict.chunk import StrictChunk
 
 
@@ -30,13 +30,7 @@ def strict_grammar(chunk: StrictChunk) -> str:
     words = chunk.words
     if not words:
         return 'root ::= ""'
-    gaps = [first_gap(words[0], chunk.starts_sentence, _characters, chunk.rule(0))]
-    gaps += [word_gap(words[i], _characters, rule=chunk.rule(i)) for i in range(1, len(words))]
-    last = chunk.rule(len(words))
-    if chunk.next_word is None:
-        gaps.append(final_gap(_characters, last))
-    else:
-        gaps.append(word_gap(chunk.next_word, _characters, writes_word=False, rule=last))
+    gaps = [chunk.gap(index, _characters) for index in range(len(words) + 1)]
     rules = [f"g{i} ::= {_choice(gap)}" for i, gap in enumerate(gaps)]
     root = "root ::= " + " ".join(f"g{i}" for i in range(len(gaps)))
     return "\n".join([root, *rules]) + "\n"

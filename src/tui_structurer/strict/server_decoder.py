@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tui_structurer.errors import Cancelled
-from tui_structurer.strict.candidates import Candidate, Gap, final_gap, first_gap, word_gap
+from tui_structurer.strict.candidates import Candidate, Gap
 from tui_structurer.strict.choice import (
     MAX_WEIGHED,
     final_winner,
@@ -86,16 +86,7 @@ class ServerStrictDecoder:
         ``index``; the last one closes the chunk."""
         gap = self._gaps.get(index)
         if gap is None:
-            words, rule = self.chunk.words, self.chunk.rule(index)
-            if index == 0:
-                gap = first_gap(words[0], self.chunk.starts_sentence, self._ids, rule)
-            elif index < self._last:
-                gap = word_gap(words[index], self._ids, rule=rule)
-            elif self.chunk.following:
-                gap = word_gap(self.chunk.following[0], self._ids, writes_word=False, rule=rule)
-            else:
-                gap = final_gap(self._ids, rule)
-            self._gaps[index] = gap
+            gap = self._gaps[index] = self.chunk.gap(index, self._ids)
         return gap
 
     # -- requests --------------------------------------------------------------
