@@ -101,8 +101,9 @@ def direct(prompt: str) -> str:
 
 @pytest.mark.parametrize("way", ["token-probabilities", "echo"])
 def test_a_server_that_reports_probabilities_gets_lookahead_scoring(scoring: str, way: str) -> None:
-    Scoring.way = way
-    engine = OpenAIEngine(profile(scoring, context=2048))
+    Scoring.way = way  # echo is used only when named
+    named = "echo" if way == "echo" else "auto"
+    engine = OpenAIEngine(profile(scoring, context=2048, strict_server_path=named))
     assert engine.scoring_paths({scoring}) == {scoring: way}
     result = strict_attempt(engine, SOURCE)
     prompt = load_config().prompts["structure-strict"].completion
@@ -118,9 +119,9 @@ def test_a_server_without_either_keeps_the_grammar(scoring: str) -> None:
     Scoring.way = "none"
     engine = OpenAIEngine(profile(scoring, context=2048))
     assert engine.scoring_paths({scoring}) == {scoring: "grammar"}
-    assert Scoring.paths == ["/tokenize", "/v1/completions"]  # asked once each way
+    assert Scoring.paths == ["/tokenize"]  # asked once
     engine.scoring_paths({scoring})
-    assert len(Scoring.paths) == 2  # and remembered
+    assert len(Scoring.paths) == 1  # and remembered
 
 
 def test_doctor_says_which_path_each_endpoint_gets(scoring: str, tmp_path: Path) -> None:

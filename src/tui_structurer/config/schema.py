@@ -139,9 +139,9 @@ class ModelProfile:
     sure of them (1–32; larger suits a GPU, where a batch costs little more than a token)."""
     strict_server_path: StrictServerPath = "auto"
     """Strict mode on a server (engine "openai", completion-style prompts): how the marks
-    are scored. "auto" asks each server once: llama-server's token probabilities, else
-    a /completions that echoes log-probabilities, else a grammar (its sampler picks the
-    marks). `tui-structurer doctor` shows which each endpoint gets."""
+    are scored. "auto" asks each server once: llama-server's token probabilities, else a
+    grammar (its sampler picks the marks). "echo" (a /completions that echoes
+    log-probabilities: vLLM) is used only when named. `doctor` shows each endpoint's."""
     origin: str = field(default="", compare=False)
     """Not a key: where ``gguf`` was set (``FILE:LINE (models.NAME.gguf)``, or
     ``--model``), so a message about a model file that cannot be found names it."""

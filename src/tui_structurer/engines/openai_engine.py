@@ -213,9 +213,8 @@ class OpenAIEngine:
             return chosen
         path = self._paths.get(endpoint.base_url)
         if path is None:
-            model = self._profile.server_model or self.name
             try:
-                path = probe(lambda where, body: self._asked(endpoint, where, body), model)
+                path = probe(lambda where, body: self._asked(endpoint, where, body))
             except _Retryable as exc:
                 endpoint.resting_until = time.monotonic() + BACKOFF_S[0]
                 raise EngineUnavailable(f'model "{self.name}": {exc}') from exc
