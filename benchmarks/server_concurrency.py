@@ -10,50 +10,24 @@ gain is small; on a GPU continuous batching should give several times more.
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import tempfile
+import threading
 import time
-import urllib.request
 from pathlib import Path
 
+from llama_server import free_port, start
 from tui_structurer.config import load_config
 from tui_structurer.config.model_choice import use_model
 from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library.folder import Folder
-from tui_structurer.models.sources import resolve_gguf
-from tui_structurer.pipeline import Pipeline
-from tui_structurer.processing.file_job import BatchRunner
+from tui_structurer.processing.events import SessionEvent, finished_result
+from tui_structurer.processing.session import ReviewSession
 
-HERE = Path(__file__).resolve().parent
 FILES = 8
 LENIENT = "[gate]\nmin_likeness = 0.0\nmax_removed_run = 100000\nrequire_structure = false\n"
 TEXT = ("so today we are going to talk about the old harbour and the boats that used to "
         "come in every morning with the catch and the people who waited on the pier for "
         "them and what happened when the fishing stopped")  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_llama_server(binary: str, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [binary, "-m", str(resolve_gguf("embedded")), "--host", "127.0.0.1", "--port",
-         str(port), "-np", "4", "-c", "8192"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("llama-server did not start")
 
 
 def words_per_second(temp: Path, label: str, config_text: str, model: str) -> float:
@@ -64,26 +38,29 @@ def words_per_second(temp: Path, label: str, config_text: str, model: str) -> fl
     config_file = temp / f"{label}.toml"
     config_file.write_text(LENIENT + config_text)
     config = use_model(load_config(config_file), model)
-    opened = Folder(folder, Path("structured"))
-    opened.refresh()
     engines = EnginePool()
-    pipeline = Pipeline(config, engines)
     engines.get(config.models[model])  # load before the clock starts
+    session = ReviewSession(Folder(folder, Path("structured")), config, engines)
+    session.folder.refresh()
+    words = 0
+
+    def count(event: SessionEvent) -> None:
+        nonlocal words
+        result = finished_result(event)
+        words += result.words if result is not None else 0
+
+    session.enqueue_pending()
     started = time.perf_counter()
-    results = BatchRunner(opened, pipeline, config.settings).run(workers=pipeline.concurrency())
+    session.run_queue(threading.Event(), count, until_idle=True)
     elapsed = time.perf_counter() - started
+    session.close()
     engines.close()
-    opened.close()
-    words = sum(r.words for r in results)
     return words / elapsed
 
 
 def main() -> dict[str, float]:
-    binary = subprocess.run(
-        ["bash", str(HERE / "build_llama_server.sh")], check=True, capture_output=True, text=True
-    ).stdout.strip()
     port = free_port()
-    server = start_llama_server(binary, port)
+    server = start(port, slots=4, context=8192)
     rates: dict[str, float] = {}
     try:
         with tempfile.TemporaryDirectory() as temp_name:

@@ -14,57 +14,18 @@ set; --threads: llama.cpp threads for the server and the in-process model alike)
 from __future__ import annotations
 
 import dataclasses
-import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
-from pathlib import Path
 
+from llama_server import free_port, start
 from quality import DEVSET, EVAL, MODEL, Row, load_scorer, pairs, ratios, report
 from tui_structurer.config import CascadeStep, Config, ModelProfile, load_config
 from tui_structurer.config.schema import StrictServerPath
 from tui_structurer.engines.llama_cpp_engine import LlamaCppEngine
 from tui_structurer.engines.pool import EnginePool
-from tui_structurer.models.sources import resolve_gguf
 from tui_structurer.pipeline import Pipeline
 
-HERE = Path(__file__).resolve().parent
 CONTEXT = 4096
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def server_binary() -> str:
-    built = os.environ.get("LLAMA_SERVER")
-    if built:
-        return built
-    script = HERE / "build_llama_server.sh"
-    return subprocess.run(
-        ["bash", str(script)], check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def start(binary: str, port: int, threads: int) -> subprocess.Popen[bytes]:
-    command = [binary, "-m", str(resolve_gguf("embedded")), "--host", "127.0.0.1",
-               "--port", str(port), "-np", "1", "-c", str(CONTEXT)]  # fmt: skip
-    if threads:
-        command += ["-t", str(threads), "-tb", str(threads)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    sys.exit("llama-server did not start")
 
 
 def served(config: Config, url: str, path: StrictServerPath) -> ModelProfile:
@@ -79,7 +40,7 @@ def main(quick: bool = False, threads: int = 0) -> None:
     scorer = load_scorer()
     config = load_config()
     port = free_port()
-    server = start(server_binary(), port, threads)
+    server = start(port, slots=1, context=CONTEXT, threads=threads)
     try:
         url = f"http://127.0.0.1:{port}/v1"
         paths: tuple[StrictServerPath, ...] = ("grammar", "token-probabilities")

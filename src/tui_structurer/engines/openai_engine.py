@@ -207,7 +207,11 @@ class OpenAIEngine:
         return answer
 
     def scoring_path(self, endpoint: Endpoint) -> ScoringPath:
-        """How ``endpoint`` scores strict mode's marks (the profile's choice, or asked)."""
+        """How ``endpoint`` scores strict mode's marks: the grammar for chat prompts
+        (scoring needs the prompt as one completion text), else the profile's choice,
+        or what the server said when asked."""
+        if self._profile.prompt_style == "chat":
+            return "grammar"
         chosen = self._profile.strict_server_path
         if chosen != "auto":
             return chosen
@@ -216,10 +220,14 @@ class OpenAIEngine:
             try:
                 path = probe(lambda where, body: self._asked(endpoint, where, body))
             except _Retryable as exc:
-                endpoint.resting_until = time.monotonic() + BACKOFF_S[0]
-                raise EngineUnavailable(f'model "{self.name}": {exc}') from exc
+                raise self._unavailable(endpoint, exc) from exc
             self._paths[endpoint.base_url] = path
         return path
+
+    def _unavailable(self, endpoint: Endpoint, exc: _Retryable) -> EngineUnavailable:
+        """Rest ``endpoint`` a moment; the file waits and is tried again later."""
+        endpoint.resting_until = time.monotonic() + BACKOFF_S[0]
+        return EngineUnavailable(f'model "{self.name}": {exc}')
 
     def _asked(self, endpoint: Endpoint, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """A probe's request: an error status is the server's answer (some answer a
@@ -233,12 +241,11 @@ class OpenAIEngine:
 
     def scoring_paths(self, urls: set[str]) -> dict[str, ScoringPath | None]:
         """The strict path of each endpoint in ``urls`` (None: not reachable now), for
-        ``doctor``. Chat prompts take the grammar: scoring needs one completion text."""
+        ``doctor``."""
         paths: dict[str, ScoringPath | None] = {}
         for endpoint in (e for e in self._endpoints if e.base_url in urls):
             try:
-                chat = self._profile.prompt_style == "chat"
-                paths[endpoint.base_url] = "grammar" if chat else self.scoring_path(endpoint)
+                paths[endpoint.base_url] = self.scoring_path(endpoint)
             except EngineUnavailable:
                 paths[endpoint.base_url] = None
         return paths
@@ -249,17 +256,16 @@ class OpenAIEngine:
         chunk: StrictChunk,
         cancel: threading.Event | None = None,
     ) -> Iterator[TextPiece | GenerationStats]:
-        """Lookahead scoring where the server reports log-probabilities (completion-style
-        prompts); otherwise a GBNF grammar of the chunk's words."""
-        if not prompt.is_chat:
-            endpoint = self._acquire(cancel)
-            try:
-                path = self.scoring_path(endpoint)
-                if path != "grammar":
-                    yield from self._strict_scored(endpoint, path, prompt, chunk, cancel)
-                    return
-            finally:
-                endpoint.slots.release()
+        """Lookahead scoring where the server reports log-probabilities (see
+        :meth:`scoring_path`); otherwise a GBNF grammar of the chunk's words."""
+        endpoint = self._acquire(cancel)
+        try:
+            path = self.scoring_path(endpoint)
+            if path != "grammar":
+                yield from self._strict_scored(endpoint, path, prompt, chunk, cancel)
+                return
+        finally:
+            endpoint.slots.release()
         yield from self._strict_grammar(prompt, chunk, cancel)
 
     def _strict_scored(
@@ -289,8 +295,7 @@ class OpenAIEngine:
                 written.append(piece)
                 yield TextPiece(piece)
         except _Retryable as exc:
-            endpoint.resting_until = time.monotonic() + BACKOFF_S[0]
-            raise EngineUnavailable(f'model "{self.name}": {exc}') from exc
+            raise self._unavailable(endpoint, exc) from exc
         stats = clock.stats(self.prompt_tokens(prompt), self.count_tokens("".join(written)), "stop")
         yield dataclasses.replace(stats, decode_calls=counters.requests)
 
