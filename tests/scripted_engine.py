@@ -43,6 +43,8 @@ class ScriptedEngine:
     need several files in flight at once)."""
     calls: list[str] = field(default_factory=list)
     """"generate" or "strict", one per call, in order."""
+    strict_chunks: list[StrictChunk] = field(default_factory=list)
+    """The chunks strict decoding was asked for, in order."""
     closed: bool = False
 
     def placement(self) -> str:
@@ -96,6 +98,7 @@ class ScriptedEngine:
         cancel: threading.Event | None = None,
     ) -> Iterator[TextPiece | GenerationStats]:
         self.calls.append("strict")
+        self.strict_chunks.append(chunk)
         reply = self._next(self.strict_replies)
         if reply is not None:
             yield from self._stream([reply], cancel, prompt)

@@ -122,6 +122,17 @@ class FakeRuntime:
     def clear(self) -> None:
         self.cells = []
 
+    def hold(self, tokens: Sequence[int]) -> bool:
+        if tokens and self.tokens_of(0)[: len(tokens)] == list(tokens):
+            for seq in range(1, self.n_seq):
+                self.drop(seq, 0)
+            self.drop(0, len(tokens))
+            return False
+        self.clear()
+        if tokens:
+            self.decode([Entry(t, i, (0,), False) for i, t in enumerate(tokens)])
+        return bool(tokens)
+
 
 def reference_decode(
     prompt: Sequence[int],
@@ -136,19 +147,18 @@ def reference_decode(
         final_winner,
         first_token_winner,
         lookahead_winner,
-        paragraph_break,
         paragraph_split,
         survivors,
     )
     from tui_structurer.strict.chunk import StrictChunk
-    from tui_structurer.strict.settings import MIN_PARAGRAPH_WORDS, StrictSettings
+    from tui_structurer.strict.paragraphs import Piece, SentenceEnd, place_breaks
+    from tui_structurer.strict.settings import StrictSettings
 
     assert isinstance(chunk, StrictChunk) and isinstance(settings, StrictSettings)
     words = chunk.words
     ahead = words + chunk.following
     text = list(prompt)
-    out = []
-    paragraph_words = 0
+    out: list[Piece] = []
     for index in range(len(words) + 1):
         rule = chunk.rule(index)
         if index == 0:
@@ -164,6 +174,7 @@ def reference_decode(
         def after(prefix: Sequence[int], tokens: Sequence[int]) -> list[float]:
             return [logprob(text + list(prefix), t, logit) for t in tokens]
 
+        piece: Piece | None = None
         if index == len(words) and not chunk.following:
             winner = final_winner(gap, first, settings)
         else:
@@ -177,18 +188,17 @@ def reference_decode(
                 tail = tail[: settings.lookahead]
                 winner = lookahead_winner(weighed, tail, first, after, settings)
             split = paragraph_split(winner, gap)
-            if split is not None and paragraph_words >= MIN_PARAGRAPH_WORDS:
+            if winner.paragraph:
+                piece = SentenceEnd(gap.written(winner), gap.written(winner), forced=True)
+            elif split is not None:
                 twin, shared = split
                 options = [winner.tokens[shared], twin.tokens[shared]]
                 here, there = after(winner.tokens[:shared], options)
-                if paragraph_break(here, there, settings, paragraph_words):
-                    winner = twin
-        out.append(gap.written(winner))
+                piece = SentenceEnd(gap.written(winner), gap.written(twin), there - here)
+        out.append(gap.written(winner) if piece is None else piece)
         text.extend(winner.tokens)
-        if winner.paragraph:
-            paragraph_words = 0
-        paragraph_words += 1
-    return "".join(out)
+    closes = not chunk.following
+    return "".join(place_breaks(out, settings, chunk.paragraph_words, closes))
 
 
 class ToyScorer:

@@ -21,7 +21,7 @@ from tui_structurer.engines.pool import EnginePool
 from tui_structurer.library import Status
 from tui_structurer.library.folder import Folder
 from tui_structurer.library.scan import file_hash
-from tui_structurer.pipeline import AttemptFailed, AttemptStarted, TokenGenerated
+from tui_structurer.pipeline import AttemptFailed, AttemptStarted, Pipeline, TokenGenerated
 from tui_structurer.processing.events import (
     FileEvent,
     FileFinished,
@@ -336,3 +336,19 @@ def test_progress_lines_from_several_threads_never_interleave() -> None:
         thread.join()
     assert not stream.overlapped
     assert stream.getvalue().count("\n") == 800
+
+
+def test_each_chunk_knows_how_long_the_paragraph_it_begins_in_already_is() -> None:
+    """Paragraph breaks are placed per chunk: a chunk is told the words of the open
+    paragraph the text before it ended in."""
+    words = [f"w{i}" for i in range(900)]
+    second_reply = " ".join(words[300:600])
+    engine = ScriptedEngine(context=900)
+    engine.strict_replies = [None, "x y.\n\n" + second_reply[4:], None]
+    pipeline = Pipeline(load_config(), EnginePool(scripted_loader(engine)))
+    pipeline.process(" ".join(words), (STRICT,))
+    chunks = engine.strict_chunks
+    assert len(chunks) >= 3 and chunks[0].paragraph_words == 0
+    assert chunks[1].paragraph_words == len(chunks[0].words)
+    after_break = len(second_reply[4:].split())
+    assert chunks[2].paragraph_words == after_break

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from strict_fakes import CHARS, ToyScorer, hashed_logit
 from tui_structurer.errors import Cancelled
 from tui_structurer.strict import StrictChunk
+from tui_structurer.strict.paragraphs import MIN_PARAGRAPH_WORDS
 from tui_structurer.strict.scored_text import ScoredText, ScoredToken, best_prefix
 from tui_structurer.strict.server_decoder import ServerStrictDecoder
-from tui_structurer.strict.settings import MIN_PARAGRAPH_WORDS, StrictSettings
+from tui_structurer.strict.settings import StrictSettings
 from tui_structurer.text.source_rules import Case, GapRule, Paragraph
 from tui_structurer.text.words import word_keys
 
@@ -81,9 +82,14 @@ def test_a_break_is_written_where_the_model_and_the_prior_want_it() -> None:
     words = tuple(("we went home " * 4 + "and slept then we woke up and ate").split())
     assert len(words) > MIN_PARAGRAPH_WORDS
     logit = wants({"slept": "."}, breaks=("slept",))
-    text, _ = decode(StrictChunk(words), StrictSettings(bias_paragraph=4.0), ToyScorer(logit))  # type: ignore[arg-type]
+    short = StrictSettings(bias_paragraph=4.0, paragraph_words=12)
+    text, _ = decode(StrictChunk(words), short, ToyScorer(logit))  # type: ignore[arg-type]
     assert "slept.\n\nThen" in text
     assert word_keys(text) == word_keys(" ".join(words))
+    # Where paragraphs run to 40 words, a break there would leave two stubs.
+    long = StrictSettings(bias_paragraph=4.0, paragraph_words=40)
+    text, _ = decode(StrictChunk(words), long, ToyScorer(logit))  # type: ignore[arg-type]
+    assert "slept. Then" in text
 
 
 def test_drafts_settle_sure_gaps_without_a_request_each() -> None:

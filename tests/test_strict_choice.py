@@ -13,11 +13,10 @@ from tui_structurer.strict.candidates import final_gap, word_gap
 from tui_structurer.strict.choice import (
     final_winner,
     lookahead_winner,
-    paragraph_break,
     paragraph_split,
     survivors,
 )
-from tui_structurer.strict.settings import PARAGRAPH_RAMP, StrictSettings, from_profile
+from tui_structurer.strict.settings import StrictSettings, from_profile
 
 T = toy_tokens
 GAP = word_gap("then", T)  # candidates " then", " Then", ", then", ". Then", "? Then", …
@@ -102,15 +101,10 @@ def test_a_capital_inside_a_sentence_carries_the_capital_bias() -> None:
     assert not any(c.raised for c in word_gap("Paris", T).candidates)
 
 
-def test_a_break_follows_the_model_and_the_paragraph_prior() -> None:
+def test_a_sentence_end_has_a_paragraph_twin_that_parts_after_the_mark() -> None:
     period = next(c for c in GAP.candidates if c.text == ". Then")
     twin, shared = paragraph_split(period, GAP) or (None, 0)
     assert twin is not None and twin.text == ".\n\nThen" and shared == 1
-    strict = StrictSettings(bias_paragraph=0.0, paragraph_words=40)
-    assert not paragraph_break(-1.0, -1.5, strict, 40)
-    assert paragraph_break(-1.0, -1.5, strict, 60)  # well past the typical length
-    assert not paragraph_break(-1.0, -0.5, strict, 10)  # well short of it
-    assert strict.paragraph_bias(60) == PARAGRAPH_RAMP
     assert paragraph_split(GAP.candidates[0], GAP) is None
 
 
@@ -129,7 +123,7 @@ def write(path: Path, text: str) -> Path:
 def test_profiles_carry_strict_settings_with_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path / "c.toml", '[models.m]\ngguf = "x.gguf"\n'))
     strict = from_profile(config.models["m"])
-    assert (strict.bias_sentence, strict.bias_comma, strict.bias_paragraph) == (1.0, 0.0, -3.0)
+    assert (strict.bias_sentence, strict.bias_comma, strict.bias_paragraph) == (1.0, 0.0, 3.0)
     assert strict.bias_capital == 0.0
     assert from_profile(load_config().models["gemma3-270m"]).bias_capital == 2.0  # shipped
     assert strict.rule == "lookahead" and strict.lookahead == 1

@@ -18,7 +18,8 @@ from strict_fakes import CHARS, FakeRuntime, hashed_logit, reference_decode, toy
 from tui_structurer.errors import Cancelled
 from tui_structurer.strict import StrictChunk, source_words
 from tui_structurer.strict.decoder import StrictDecoder
-from tui_structurer.strict.settings import MIN_PARAGRAPH_WORDS, StrictSettings
+from tui_structurer.strict.paragraphs import MIN_PARAGRAPH_WORDS
+from tui_structurer.strict.settings import StrictSettings
 from tui_structurer.text.source_rules import FREE, Case, GapRule, Paragraph
 from tui_structurer.text.words import tokenize, word_keys
 
@@ -77,7 +78,7 @@ def sure_of_words(prefix: Sequence[int], token: int) -> float:
 
 
 def test_drafts_save_decodes_where_the_model_is_sure() -> None:
-    words = tuple(word_keys("so we went home and then i think we slept for a very long time" * 3))
+    words = tuple(word_keys("so we went home and then i think we slept for a very long time " * 6))
     calls = {}
     for size in (1, 8):
         strict = StrictSettings(draft_words=size)
@@ -183,3 +184,16 @@ def test_the_sources_rules_are_kept_and_batching_still_decides_as_the_reference(
             assert after.breaks_before == 0
         if rule.case == Case.KEEP:
             assert after.text.rstrip(",.?!:;…") == words[index]
+
+
+def test_the_next_chunk_reuses_the_prompt_and_decides_the_same() -> None:
+    runtime = FakeRuntime()
+    first = StrictChunk(tuple(["so", "i", "think", "we", "went", "home"]), ("yes",))
+    second = StrictChunk(tuple(["yes", "we", "went", "home"]))
+    decode(first, StrictSettings(), runtime)
+    before = runtime.decodes
+    text, decoder = decode(second, StrictSettings(), runtime)
+    assert text == reference_decode(PROMPT, second, StrictSettings())
+    # The prompt but its last token stayed: the chunk's first decode was that token alone.
+    assert runtime.batch_sizes[before] == 1
+    assert runtime.decodes - before == decoder.counters.decode_calls

@@ -127,6 +127,16 @@ def test_a_long_text_decodes_in_a_small_context(tmp_path: Path) -> None:
         small.close()
 
 
+def test_a_held_prompt_gives_the_same_text_as_a_fresh_one(engine: LlamaCppEngine) -> None:
+    """The second file reuses the prompt's cells: its text must not depend on that."""
+    source = (EVAL / "library-hours.txt").read_text()
+    assert engine._runtime is not None  # earlier tests decoded: the prompt is held
+    held, _ = strict_text(engine, source)
+    engine._runtime.clear()
+    fresh, _ = strict_text(engine, source)
+    assert held == fresh
+
+
 def test_candidates_scored_together_match_one_by_one(engine: LlamaCppEngine) -> None:
     """Several sequences in one batch, sharing the prompt's cells, score each candidate
     as a decode of that candidate alone would (to llama.cpp's batching noise)."""

@@ -41,7 +41,7 @@ def command(args: argparse.Namespace, config: Config) -> int:
     for note in notes:
         print(f"note: {printable_path(note)}")
     print("  ".join(f"{name}: {count}" for name, count in counts.items()))
-    print("status    likeness  attempts  punct/100w  path")
+    print("status    likeness  attempts   src punct  path")  # the source's marks per 100 words
     for r in records:
         likeness = "" if r.likeness is None else f"{r.likeness:.3f}"
         punct = "" if r.punctuation is None else f"{r.punctuation:.1f}"

@@ -124,16 +124,16 @@ class ModelProfile:
     """Strict mode: added to the score of a full stop or exclamation mark."""
     strict_bias_question: float = 1.0
     """Strict mode: added to the score of a question mark."""
-    strict_bias_paragraph: float = -3.0
-    """Strict mode: added to a paragraph break after a sentence end (on top of the
-    paragraph prior: −2 well short of `strict_paragraph_words`, +2 well past it)."""
+    strict_bias_paragraph: float = 3.0
+    """Strict mode: added for each paragraph break, against a prior on paragraph lengths
+    that peaks at `strict_paragraph_words` (breaks are placed over a whole chunk)."""
     strict_bias_capital: float = 0.0
     """Strict mode: added to a word given a capital inside a sentence (a name, "I");
     the words after it are scored as spoken, in lower case, which tells against it."""
     strict_paragraph_words: int = 40
-    """Strict mode: typical paragraph length in words (speeches run 30–60); a break is
-    unlikely well short of it and likely well past it. `calibrate` sets it to the median
-    of the labelled texts."""
+    """Strict mode: typical paragraph length in words (speeches run 30–60); paragraphs
+    much shorter or longer are unlikely. `calibrate` sets it to the median of the
+    labelled texts."""
     strict_draft_words: int = 3
     """Strict mode: source words decoded ahead in the same batch, kept while the model is
     sure of them (1–32; larger suits a GPU, where a batch costs little more than a token)."""

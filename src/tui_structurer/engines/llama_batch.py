@@ -59,6 +59,8 @@ class LlamaBatchRuntime:
         """Index of the last sub-batch's first entry within the last ``decode`` call."""
         self._norms: dict[int, float] = {}
         """log-sum-exp of each row read since the last decode."""
+        self._held: list[int] = []
+        """What the last ``hold`` left on sequence 0, while nothing has changed it."""
 
     @property
     def n_ctx(self) -> int:
@@ -76,9 +78,29 @@ class LlamaBatchRuntime:
         """Empty the KV cache; the high-level API is told so it re-evaluates prompts."""
         self._lib.llama_memory_clear(self._memory, True)
         self._llm.n_tokens = 0
+        self._held = []
+
+    def hold(self, tokens: Sequence[int]) -> bool:
+        if self._held and self._held == list(tokens):
+            for seq in range(1, self._n_seq):
+                self._lib.llama_memory_seq_rm(self._memory, seq, 0, -1)
+            self.drop(0, len(tokens))
+            return False
+        self.clear()
+        if not tokens:
+            return False
+        self.decode([Entry(token, pos, (0,), False) for pos, token in enumerate(tokens)])
+        self._held = list(tokens)
+        return True
+
+    def _touch(self, start: int) -> None:
+        """Sequence 0 changes from position ``start`` on."""
+        if start < len(self._held):
+            self._held = []
 
     def decode(self, entries: Sequence[Entry]) -> None:
         self._norms.clear()
+        self._touch(min((e.pos for e in entries if 0 in e.seqs), default=len(self._held)))
         for offset in range(0, len(entries), self._n_batch):
             part = entries[offset : offset + self._n_batch]
             last = offset + len(part) >= len(entries)
@@ -115,9 +137,12 @@ class LlamaBatchRuntime:
         self._lib.llama_memory_seq_cp(self._memory, 0, seq, -1, -1)
 
     def adopt(self, seq: int, start: int, end: int) -> None:
+        self._touch(start)
         self._lib.llama_memory_seq_cp(self._memory, seq, 0, start, end)
 
     def drop(self, seq: int, start: int) -> None:
+        if seq == 0:
+            self._touch(start)
         if not self._lib.llama_memory_seq_rm(self._memory, seq, start, -1):
             raise EngineError(f"the KV cache could not drop sequence {seq} from {start} on")
 

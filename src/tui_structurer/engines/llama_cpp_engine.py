@@ -197,6 +197,8 @@ class LlamaCppEngine:
         stop: list[str],
         cancel: threading.Event | None,
     ) -> Iterator[TextPiece | GenerationStats]:
+        if self._runtime is not None:  # strict decoding's cells are not the API's
+            self._runtime.clear()
         prompt_tokens = self.prompt_tokens(prompt)
         clock = StreamClock()
         finish = "stop"
@@ -248,8 +250,7 @@ class LlamaCppEngine:
                 yield TextPiece(piece)
         except ContextFull as exc:
             raise EngineError(f'model "{self.name}": strict decoding failed: {exc}') from exc
-        finally:
-            self._runtime.clear()
+        finally:  # the cache keeps the prompt for the next chunk (see ``hold``)
             self._add_counters(counters)
         stats = clock.stats(len(ids), counters.tokens_written, "stop")
         yield dataclasses.replace(stats, decode_calls=counters.decode_calls)

@@ -18,7 +18,7 @@ from tui_structurer.pipeline.events import (
 )
 from tui_structurer.pipeline.gate import gate_reasons
 from tui_structurer.pipeline.result import AttemptResult, AttemptStats
-from tui_structurer.strict import StrictChunk, strict_chunks
+from tui_structurer.strict import StrictChunk, strict_chunks, words_in_last_paragraph
 from tui_structurer.text import chunking, fidelity, structure
 from tui_structurer.text.prompts import RenderedPrompt, render
 from tui_structurer.text.repair import repair
@@ -130,17 +130,20 @@ class _Attempt:
             sum(len(s.words) + 1 for s in strict) if strict else sum(c.tokens for c in chunks)
         )
         self.emit(AttemptStarted(step_index, self.step, len(chunks), self.expected))
-        sentence_start = True
+        sentence_start, paragraph_words = True, 0
         for chunk in chunks:
             self.emit(ChunkStarted(chunk.index, len(chunks)))
             rendered = render(self.prompt, self.profile.prompt_style, chunk.text)
             strict_chunk = None
             if strict:
                 strict_chunk = dataclasses.replace(
-                    strict[chunk.index], starts_sentence=sentence_start
+                    strict[chunk.index],
+                    starts_sentence=sentence_start,
+                    paragraph_words=paragraph_words,
                 )
             raw = self._generate(rendered, chunk, strict_chunk)
             sentence_start = ends_sentence(raw.rstrip())
+            paragraph_words = words_in_last_paragraph(raw, paragraph_words)
             progress.raw_parts.append(raw)
             progress.final_parts.append(self._final(chunk, raw))
 

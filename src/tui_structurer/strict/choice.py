@@ -35,8 +35,8 @@ def survivors(
     gap: Gap, first: Mapping[int, float], settings: StrictSettings, limit: int
 ) -> list[Candidate]:
     """The candidates worth decoding, favoured first; one means the mark is decided.
-    Paragraph breaks are not among them: :func:`paragraph_break` settles a break once
-    a sentence end has won."""
+    Paragraph breaks are not among them: they are placed once the sentence ends are
+    written (:mod:`~tui_structurer.strict.paragraphs`)."""
     # A gap the source ends with a paragraph offers only breaks: they are weighed.
     allowed = [c for c in gap.candidates if not c.paragraph] or list(gap.candidates)
     if len(allowed) == 1:
@@ -140,14 +140,3 @@ def paragraph_split(candidate: Candidate, gap: Gap) -> tuple[Candidate, int] | N
                 shared += 1
             return twin, shared
     return None
-
-
-def paragraph_break(
-    here: float, twin: float, settings: StrictSettings, paragraph_words: int
-) -> bool:
-    """Whether to break where the twins part: ``here`` and ``twin`` are the
-    log-probabilities of the sentence end's next token and of the break's. The words
-    after a break are scored as the same, so only this token and the prior decide."""
-    if settings.rule == "first-token":
-        return twin > here
-    return twin - here + settings.paragraph_bias(paragraph_words) > 0

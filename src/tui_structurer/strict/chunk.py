@@ -25,6 +25,8 @@ class StrictChunk:
     rules: tuple[GapRule, ...] = ()
     """What the source decides at each of the chunk's ``len(words) + 1`` gaps (its last
     is the gap before the next chunk's first word); empty: the model decides them all."""
+    paragraph_words: int = 0
+    """Words of the paragraph the chunk begins inside (0 at a text's start or a break)."""
 
     def rule(self, gap: int) -> GapRule:
         return self.rules[gap] if self.rules else FREE

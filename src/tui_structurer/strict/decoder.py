@@ -5,9 +5,10 @@ Each step decodes one batch. At a gap where more than one candidate is worth wei
 the batch holds every weighed candidate on its own sequence, with the source tokens
 after it (lookahead), and the favoured one goes on with a draft of the next source
 words. Once a candidate has won, each drafted word after it is kept while the model is
-sure of its gap (the word as spoken is the only candidate worth weighing). After a
-sentence end, a paragraph break is judged where the two spellings part. Batch shapes
-depend only on the text and the decisions before them, never on timing, so the same
+sure of its gap (the word as spoken is the only candidate worth weighing). At each
+sentence end the model's log-odds of a paragraph break are read where the two spellings
+part; :mod:`~tui_structurer.strict.paragraphs` places the breaks. Batch shapes depend
+only on the text and the decisions before them, never on timing, so the same
 input gives the same output.
 
 The text written so far is fixed, so when the next batch would not fit in the context,
@@ -28,18 +29,21 @@ from tui_structurer.strict.choice import (
     final_winner,
     first_token_winner,
     lookahead_winner,
-    paragraph_break,
     paragraph_split,
     survivors,
 )
 from tui_structurer.strict.chunk import StrictChunk
+from tui_structurer.strict.paragraphs import Piece, SentenceEnd, place_breaks
 from tui_structurer.strict.runtime import ContextFull, Entry, ScoringRuntime
-from tui_structurer.strict.settings import MIN_PARAGRAPH_WORDS, StrictSettings
+from tui_structurer.strict.settings import StrictSettings
 
 HEADROOM = 32
 """KV cells kept free beyond what a batch needs."""
 DRAFT_TOKEN_CAP = 24
 """A draft stops at a word that would take it past this many tokens."""
+ROW_GROUP = 4
+"""llama.cpp's CPU matrix kernels compute logit rows in groups of four: on the embedded
+model five rows cost about as much as eight, while one row alone is the cheapest."""
 
 
 @dataclass(slots=True)
@@ -95,7 +99,6 @@ class StrictDecoder:
         """Tokens on sequence 0 after the prompt."""
         self._starts: list[int] = []
         """Where each written gap's tokens begin in ``_written``: refills cut there."""
-        self._paragraph_words = 0
         self._fresh = True
         """Nothing was decoded since the context was last filled."""
 
@@ -130,9 +133,11 @@ class StrictDecoder:
         size = 0
         for index in range(gap + 1, min(gap + self.settings.draft_words, self._last - 1) + 1):
             # The gap's favoured candidate: the word as spoken, unless the source fixes
-            # a mark or a spelling there.
-            tokens = self.gap(index).candidates[0].tokens
-            if words and size + len(tokens) > DRAFT_TOKEN_CAP:
+            # a mark or a spelling there. A sentence end stops the draft: its break's
+            # odds are read where the rows are kept for a decision.
+            candidate = self.gap(index).candidates[0]
+            tokens = candidate.tokens
+            if candidate.ends_sentence or (words and size + len(tokens) > DRAFT_TOKEN_CAP):
                 break
             words.append(tokens)
             size += len(tokens)
@@ -160,13 +165,16 @@ class StrictDecoder:
             prompt = prompt[:1] + prompt[len(prompt) - (n_ctx // 2 - 1) :]
         cut = max(0, len(self._written) - n_ctx // 4)
         cut = next((start for start in self._starts if start >= cut), cut)
-        tokens = prompt + self._written[cut:]
-        self.runtime.clear()
-        self._decode([Entry(t, i, (0,), i == len(tokens) - 1) for i, t in enumerate(tokens)])
+        # The prompt but its last token is held apart, so the next chunk reuses it.
+        held = len(prompt) - 1
+        self.counters.decode_calls += self.runtime.hold(prompt[:held])
+        tokens = prompt[held:] + self._written[cut:]
+        last = len(tokens) - 1
+        self._decode([Entry(t, held + i, (0,), i == last) for i, t in enumerate(tokens)])
         self.counters.refills += bool(self._written)
-        self.pos = len(tokens)
+        self.pos = held + len(tokens)
         self._fresh = True
-        return self._first(len(tokens) - 1, gap)
+        return self._first(last, gap)
 
     def _fits(self, entries: Sequence[Entry]) -> bool:
         return (
@@ -198,23 +206,35 @@ class StrictDecoder:
         scored = len(weighed) > 1
         look = self.settings.lookahead if scored and self.settings.rule == "lookahead" else 0
         decoded = max(look - 1, 0)
-        # Only a decided gap drafts: after a scored one the favoured candidate loses
-        # too often for its draft to pay for its rows.
-        words = self._draft(gap) if draft and not scored and self.gap(gap).writes_word else []
+        extra = self._after(gap, decoded)
+        # Each decoded token's row scores the token after it; the candidate's last row
+        # is the next gap's. A sentence end also needs the rows a break is judged at.
+        rows = [
+            set(range(len(c.tokens) + decoded))
+            if scored or c.ends_sentence
+            else {len(c.tokens) - 1}
+            for c in weighed
+        ]
+        words = self._draft(gap) if draft and self.gap(gap).writes_word else []
+        if scored:
+            # After a scored gap the favoured candidate often loses, and its draft with
+            # it: draft only the words that bring the rows to a multiple of ROW_GROUP,
+            # which cost next to nothing more.
+            size = len(weighed[0].tokens)
+            words = next(
+                (words[:n] for n in range(len(words), 0, -1)
+                 if (sum(map(len, rows[1:])) + len(rows[0] | self._word_ends(size, words[:n])))
+                 % ROW_GROUP == 0),
+                [],
+            )  # fmt: skip
         branches = []
         for rank, candidate in enumerate(weighed):
-            size = len(candidate.tokens)
-            extra = self._after(gap, decoded)
-            # Each decoded token's row scores the token after it; the candidate's last
-            # row is the next gap's. A sentence end also needs the rows a break is
-            # judged at.
-            judged = scored or (candidate.ends_sentence and self._breaks_allowed())
-            rows = set(range(size + decoded)) if judged else {size - 1}
+            tail = extra
             if rank == 0 and words:
                 drafted = [t for tokens in words for t in tokens]
-                extra = drafted if len(drafted) >= len(extra) else extra
-                rows |= self._word_ends(size, words)
-            branches.append(Branch(rank, candidate.tokens + tuple(extra), frozenset(rows)))
+                tail = drafted if len(drafted) >= len(extra) else extra
+                rows[0] |= self._word_ends(len(candidate.tokens), words)
+            branches.append(Branch(rank, candidate.tokens + tuple(tail), frozenset(rows[rank])))
         return _Step(gap, weighed, build_tree(branches, self.pos), len(words))
 
     @staticmethod
@@ -225,9 +245,6 @@ class StrictDecoder:
             offset += len(tokens)
             ends.add(offset)
         return ends
-
-    def _breaks_allowed(self) -> bool:
-        return self._paragraph_words >= MIN_PARAGRAPH_WORDS
 
     def _winner(self, step: _Step, first: dict[int, float]) -> Candidate:
         if len(step.weighed) == 1:
@@ -243,14 +260,16 @@ class StrictDecoder:
         tail = self._after(step.gap, self.settings.lookahead)
         return lookahead_winner(step.weighed, tail, first, logprobs_after, self.settings)
 
-    def _break(
-        self, step: _Step, winner: Candidate, first: dict[int, float]
-    ) -> tuple[Candidate, int] | None:
-        """The paragraph-break twin of ``winner`` and the tokens they share, when the
-        model and the prior choose a break."""
-        split = paragraph_split(winner, self.gap(step.gap))
-        if split is None or not self._breaks_allowed():
-            return None
+    def _piece(self, step: _Step, winner: Candidate, first: dict[int, float]) -> Piece:
+        """What ``winner`` writes at its gap; at a sentence end, with the model's
+        log-odds of a paragraph break read where the two spellings part."""
+        gap = self.gap(step.gap)
+        text = self._keep(step.gap, winner)
+        if winner.paragraph:  # the source breaks here
+            return SentenceEnd(text, text, forced=True)
+        split = paragraph_split(winner, gap)
+        if split is None:
+            return text
         twin, shared = split
         options = [winner.tokens[shared], twin.tokens[shared]]
         if shared == 0:
@@ -258,24 +277,25 @@ class StrictDecoder:
         else:
             row = step.tree.row_after(winner.tokens[:shared])
             here, there = self.runtime.logprobs(row, options)
-        if paragraph_break(here, there, self.settings, self._paragraph_words):
-            return split
-        return None
+        return SentenceEnd(text, gap.written(twin), there - here)
 
     def _keep(self, gap: int, candidate: Candidate) -> str:
         """Record ``candidate`` as written at ``gap``; returns its text."""
         self._starts.append(len(self._written))
         self._written.extend(candidate.tokens)
         self.counters.tokens_written += len(candidate.tokens)
-        if candidate.paragraph:
-            self._paragraph_words = 0
-        self._paragraph_words += 1
         return self.gap(gap).written(candidate)
 
     # -- the loop --------------------------------------------------------------
 
     def write(self, cancel: threading.Event | None = None) -> Iterator[str]:
-        """The chunk's text, a gap at a time, as it is settled."""
+        """The chunk's text, a gap at a time, as it is settled (held back from a
+        sentence end until its paragraph break is)."""
+        chunk = self.chunk
+        pieces = self._pieces(cancel)
+        yield from place_breaks(pieces, self.settings, chunk.paragraph_words, not chunk.following)
+
+    def _pieces(self, cancel: threading.Event | None) -> Iterator[Piece]:
         if not self.chunk.words:
             return
         gap = 0
@@ -316,22 +336,16 @@ class StrictDecoder:
 
     def _settle(
         self, step: _Step, first: dict[int, float]
-    ) -> tuple[list[str], int, dict[int, float]]:
-        """Keep ``step``'s winner, a break after it if one is chosen, and the drafted
-        words the model is sure of; returns the text written, the next gap and its
-        first-token log-probabilities."""
+    ) -> tuple[list[Piece], int, dict[int, float]]:
+        """Keep ``step``'s winner and the drafted words the model is sure of; returns
+        what they write, the next gap and its first-token log-probabilities."""
         runtime, start = self.runtime, self.pos
         winner = self._winner(step, first)
         rank = step.weighed.index(winner)
-        split = self._break(step, winner, first)
-        written = winner if split is None else split[0]
-        pieces = [self._keep(step.gap, written)]
-        kept = len(winner.tokens) if split is None else split[1]
-        prefix = list(winner.tokens[:kept])
+        pieces = [self._piece(step, winner, first)]
+        prefix = list(winner.tokens)
         gap = step.gap + 1
-        if gap > self._last:
-            kept = 0
-        elif split is None:
+        if gap <= self._last:
             first = self._first(step.tree.row_after(prefix), gap)
             if rank == 0:
                 for _ in range(step.draft):
@@ -343,10 +357,7 @@ class StrictDecoder:
                     prefix.extend(draft.tokens)
                     gap += 1
                     first = self._first(step.tree.row_after(prefix), gap)
-                kept = len(prefix)
-        self._trim(rank, start, kept, len(step.weighed))
-        if split is not None and gap <= self._last:
-            first = self._continue(split[0].tokens[split[1] :], gap)
+        self._trim(rank, start, len(prefix) if gap <= self._last else 0, len(step.weighed))
         return pieces, gap, first
 
     def _trim(self, rank: int, start: int, kept: int, seqs: int) -> None:
@@ -360,12 +371,3 @@ class StrictDecoder:
         for seq in range(1, seqs):
             self.runtime.drop(seq, 0)
         self.pos = start + kept
-
-    def _continue(self, tokens: Sequence[int], gap: int) -> dict[int, float]:
-        """Decode tokens already written (a break and the word after it) on sequence 0;
-        returns the first-token log-probabilities of gap ``gap``."""
-        entries = [Entry(t, self.pos + i, (0,), i == len(tokens) - 1) for i, t in enumerate(tokens)]
-        if not self._fits(entries) or not self._try(Tree(entries, {}), 1):
-            return self._fill(gap)
-        self.pos += len(tokens)
-        return self._first(len(entries) - 1, gap)

@@ -69,3 +69,10 @@ class ScoringRuntime(Protocol):
     def clear(self) -> None:
         """Empty the KV cache."""
         ...
+
+    def hold(self, tokens: Sequence[int]) -> bool:
+        """Leave the cache holding exactly ``tokens`` on sequence 0 from position 0, with
+        no logits kept; True when that took a decode. Tokens it already holds from the
+        last ``hold`` are kept (a prompt every chunk shares is decoded once): they came
+        from the same decode of the same tokens, so keeping them changes no result."""
+        ...

@@ -6,10 +6,11 @@ next few words as spoken) gives the alternatives at each of its gaps, so every g
 only the word as spoken is worth weighing is settled without another request. Where
 marks are worth weighing, each weighed candidate is scored with the next source word
 after it (the draft's own score is read from the draft request when its tokens line up),
-plus its class bias; the winner's request then carries on as the next draft. A
-paragraph break is judged where a sentence end and its break part, from the winner's
-alternatives there, with the paragraph prior. Words are never written by the model,
-only chosen between the source's own spellings, so no word can change.
+plus its class bias; the winner's request then carries on as the next draft. At a
+sentence end, the log-odds of a paragraph break are read from the winner's alternatives
+where the two spellings part, and the breaks are placed as in process. Words are never
+written by the model, only chosen between the source's own spellings, so no word can
+change.
 """
 
 from __future__ import annotations
@@ -20,16 +21,11 @@ from dataclasses import dataclass
 
 from tui_structurer.errors import Cancelled
 from tui_structurer.strict.candidates import Candidate, Gap
-from tui_structurer.strict.choice import (
-    MAX_WEIGHED,
-    final_winner,
-    paragraph_break,
-    paragraph_split,
-    survivors,
-)
+from tui_structurer.strict.choice import MAX_WEIGHED, final_winner, paragraph_split, survivors
 from tui_structurer.strict.chunk import StrictChunk
+from tui_structurer.strict.paragraphs import Piece, SentenceEnd, place_breaks
 from tui_structurer.strict.scored_text import ScoredText, TextScorer, best_prefix, total
-from tui_structurer.strict.settings import MIN_PARAGRAPH_WORDS, StrictSettings
+from tui_structurer.strict.settings import StrictSettings
 
 
 @dataclass(slots=True)
@@ -78,7 +74,6 @@ class ServerStrictDecoder:
         self._ids = _TextIds()
         self._gaps: dict[int, Gap] = {}
         self._view: _View | None = None
-        self._paragraph_words = 0
         self._cancel: threading.Event | None = None
 
     def gap(self, index: int) -> Gap:
@@ -156,12 +151,20 @@ class ServerStrictDecoder:
             return None
         return scored.span_score(offset, offset + len(span))
 
-    def _break(self, gap: int, winner: Candidate) -> Candidate | None:
-        """The winner's paragraph-break twin, when the model and the prior choose it."""
+    def _piece(self, gap: int, winner: Candidate) -> Piece:
+        """What ``winner`` writes at ``gap``; at a sentence end, with the log-odds of a
+        paragraph break read from the alternatives where the two spellings part (0 when
+        the server's alternatives do not tell)."""
         split = paragraph_split(winner, self.gap(gap))
-        if split is None or self._paragraph_words < MIN_PARAGRAPH_WORDS:
-            return None
-        twin = split[0]
+        odds = None if split is None else self._odds(winner, split[0])
+        text = self._keep(gap, winner)
+        if winner.paragraph:  # the source breaks here
+            return SentenceEnd(text, text, forced=True)
+        if split is None:
+            return text
+        return SentenceEnd(text, self.gap(gap).written(split[0]), odds or 0.0)
+
+    def _odds(self, winner: Candidate, twin: Candidate) -> float | None:
         offset = self._offset()
         if offset is None or self._view is None:
             return None
@@ -178,24 +181,23 @@ class ServerStrictDecoder:
         rest = twin.text[start - offset :]
         there = [lp for t, lp in token.alternatives.items() if t and rest.startswith(t)
                  and start + len(t) > offset + parting]  # fmt: skip
-        if not there:
-            return None
-        if paragraph_break(token.logprob, max(there), self.settings, self._paragraph_words):
-            return twin
-        return None
+        return max(there) - token.logprob if there else None
 
     def _keep(self, gap: int, candidate: Candidate) -> str:
         written = self.gap(gap).written(candidate)
         self._text += written
-        if candidate.paragraph:
-            self._paragraph_words = 0
-        self._paragraph_words += 1
         return written
 
     # -- the loop --------------------------------------------------------------
 
     def write(self, cancel: threading.Event | None = None) -> Iterator[str]:
-        """The chunk's text, a gap at a time, as it is settled."""
+        """The chunk's text, a gap at a time, as it is settled (held back from a
+        sentence end until its paragraph break is)."""
+        chunk = self.chunk
+        pieces = self._pieces(cancel)
+        yield from place_breaks(pieces, self.settings, chunk.paragraph_words, not chunk.following)
+
+    def _pieces(self, cancel: threading.Event | None) -> Iterator[Piece]:
         self._cancel = cancel
         if not self.chunk.words:
             return
@@ -210,5 +212,4 @@ class ServerStrictDecoder:
                 winner, view = self._winner(gap, weighed)
                 if view is not None:
                     self._view = view
-            twin = self._break(gap, winner)
-            yield self._keep(gap, twin or winner)
+            yield self._piece(gap, winner)

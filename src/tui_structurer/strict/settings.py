@@ -10,15 +10,6 @@ from tui_structurer.strict.candidates import Candidate, MarkClass
 
 Rule = Literal["lookahead", "first-token"]
 
-MIN_PARAGRAPH_WORDS = 8
-"""No paragraph break before a paragraph has this many words: a small model copying
-its own breaks would otherwise write a paragraph per word."""
-PARAGRAPH_RAMP = 2.0
-"""How far the paragraph prior moves a break's score either way: published speeches
-rarely break a paragraph well short of their typical length and usually do once past it
-(by words since the last break, their rate of breaks at a sentence end goes from about
-one in seven below 30 words to three in four past 40)."""
-
 
 @dataclass(frozen=True, slots=True)
 class StrictSettings:
@@ -33,12 +24,14 @@ class StrictSettings:
     bias_comma: float = 0.0
     bias_sentence: float = 1.0
     bias_question: float = 1.0
-    bias_paragraph: float = -3.0
+    bias_paragraph: float = 3.0
+    """Added for each paragraph break, against the prior on paragraph lengths (see
+    :mod:`~tui_structurer.strict.paragraphs`)."""
     bias_capital: float = 0.0
     """Added to a word given a capital inside a sentence: the words after it are scored
     as spoken (lower case), which tells against the name the model saw."""
     paragraph_words: int = 40
-    """Typical paragraph length in words: the prior favours a break past it."""
+    """Typical paragraph length in words: the prior on lengths peaks there."""
     draft_words: int = 3
     """Source words decoded ahead in the same call, kept while the model is sure."""
 
@@ -54,14 +47,6 @@ class StrictSettings:
                 MarkClass.QUESTION: self.bias_question,
             }[candidate.mark_class]
         )
-
-    def paragraph_bias(self, words: int) -> float:
-        """What a break adds after a paragraph of ``words`` words: the bias plus a prior
-        that rises from −ramp to +ramp over the quarter-length either side of the
-        typical length."""
-        spread = max(1.0, self.paragraph_words / 4)
-        position = max(-1.0, min(1.0, (words - self.paragraph_words) / spread))
-        return self.bias_paragraph + PARAGRAPH_RAMP * position
 
 
 def from_profile(profile: ModelProfile) -> StrictSettings:
