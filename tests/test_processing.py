@@ -341,14 +341,10 @@ def test_progress_lines_from_several_threads_never_interleave() -> None:
 def test_each_chunk_knows_how_long_the_paragraph_it_begins_in_already_is() -> None:
     """Paragraph breaks are placed per chunk: a chunk is told the words of the open
     paragraph the text before it ended in."""
-    words = [f"w{i}" for i in range(900)]
-    second_reply = " ".join(words[300:600])
     engine = ScriptedEngine(context=900)
-    engine.strict_replies = [None, "x y.\n\n" + second_reply[4:], None]
+    engine.strict_replies = ["One two.\n\nThree four five", " six seven"]
     pipeline = Pipeline(load_config(), EnginePool(scripted_loader(engine)))
-    pipeline.process(" ".join(words), (STRICT,))
+    pipeline.process(" ".join(f"w{i}" for i in range(900)), (STRICT,))
     chunks = engine.strict_chunks
-    assert len(chunks) >= 3 and chunks[0].paragraph_words == 0
-    assert chunks[1].paragraph_words == len(chunks[0].words)
-    after_break = len(second_reply[4:].split())
-    assert chunks[2].paragraph_words == after_break
+    assert len(chunks) >= 3
+    assert [c.paragraph_words for c in chunks[:3]] == [0, 3, 5]
