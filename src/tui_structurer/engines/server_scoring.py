@@ -28,8 +28,12 @@ Post = Callable[[str, dict[str, Any]], dict[str, Any]]
 at the server's root; others after the base URL) and return the JSON answer; raises
 on transport errors and refusals."""
 
-ALTERNATIVES = 8
-"""Likeliest tokens asked for at each position (the marks and the word's cases)."""
+ALTERNATIVES = 32
+"""Likeliest tokens llama-server is asked for at each position: the marks and the word's
+cases. A capital (a name) is weighed only when it is among them, and where the model
+hesitates between many words a name's capital ranks well below the eighth."""
+ECHO_ALTERNATIVES = 8
+"""The same for echo: vLLM refuses more than its ``max_logprobs`` (20 by default)."""
 
 PATH_WORDS: dict[ScoringPath, str] = {
     "token-probabilities": "lookahead scoring with the server's token probabilities "
@@ -95,7 +99,7 @@ class EchoScorer:
             "prompt": context + continuation,
             "max_tokens": 1,
             "echo": True,
-            "logprobs": ALTERNATIVES,
+            "logprobs": ECHO_ALTERNATIVES,
             "temperature": 0.0,
         })  # fmt: skip
         logprobs = (answer.get("choices") or [{}])[0].get("logprobs") or {}
