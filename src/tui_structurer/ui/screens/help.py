@@ -21,6 +21,8 @@ LEGEND = "\n".join(
         "  Likeness   how many of the source's words the candidate kept, 0 to 1 (1: every word)",
         "  [b]✗[/b]          after the likeness: the candidate failed the fidelity gate (why: in "
         "its review)",
+        "  Punct      marks per 100 words in the source as it came (0 for a raw transcript; "
+        "not the output's)",
         "  Latest     the model and prompt of the latest attempt, or why the file failed",
         "  Path [b]▲[/b]     the column the list is sorted by (s sorts by the next one)",
         "  0–7        show all files, or those in one state; the line above the list counts them",
