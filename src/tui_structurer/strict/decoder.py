@@ -33,7 +33,7 @@ from tui_structurer.strict.choice import (
     survivors,
 )
 from tui_structurer.strict.chunk import StrictChunk
-from tui_structurer.strict.paragraphs import Piece, SentenceEnd, place_breaks
+from tui_structurer.strict.paragraphs import Piece, SentenceEnd, chunk_text
 from tui_structurer.strict.runtime import ContextFull, Entry, ScoringRuntime
 from tui_structurer.strict.settings import StrictSettings
 
@@ -217,16 +217,7 @@ class StrictDecoder:
         ]
         words = self._draft(gap) if draft and self.gap(gap).writes_word else []
         if scored:
-            # After a scored gap the favoured candidate often loses, and its draft with
-            # it: draft only the words that bring the rows to a multiple of ROW_GROUP,
-            # which cost next to nothing more.
-            size = len(weighed[0].tokens)
-            words = next(
-                (words[:n] for n in range(len(words), 0, -1)
-                 if (sum(map(len, rows[1:])) + len(rows[0] | self._word_ends(size, words[:n])))
-                 % ROW_GROUP == 0),
-                [],
-            )  # fmt: skip
+            words = self._filling(words, len(weighed[0].tokens), rows)
         branches = []
         for rank, candidate in enumerate(weighed):
             tail = extra
@@ -236,6 +227,19 @@ class StrictDecoder:
                 rows[0] |= self._word_ends(len(candidate.tokens), words)
             branches.append(Branch(rank, candidate.tokens + tuple(tail), frozenset(rows[rank])))
         return _Step(gap, weighed, build_tree(branches, self.pos), len(words))
+
+    def _filling(
+        self, words: list[tuple[int, ...]], size: int, rows: list[set[int]]
+    ) -> list[tuple[int, ...]]:
+        """The draft words to add after a scored gap's favoured candidate (of ``size``
+        tokens): after a scored gap it often loses, and its draft with it, so only the
+        most words that bring the batch's rows to a multiple of ROW_GROUP, which cost
+        next to nothing more."""
+        others = sum(map(len, rows[1:]))
+        for n in range(len(words), 0, -1):
+            if (others + len(rows[0] | self._word_ends(size, words[:n]))) % ROW_GROUP == 0:
+                return words[:n]
+        return []
 
     @staticmethod
     def _word_ends(start: int, words: list[tuple[int, ...]]) -> set[int]:
@@ -289,11 +293,8 @@ class StrictDecoder:
     # -- the loop --------------------------------------------------------------
 
     def write(self, cancel: threading.Event | None = None) -> Iterator[str]:
-        """The chunk's text, a gap at a time, as it is settled (held back from a
-        sentence end until its paragraph break is)."""
-        chunk = self.chunk
-        pieces = self._pieces(cancel)
-        yield from place_breaks(pieces, self.settings, chunk.paragraph_words, not chunk.following)
+        """The chunk's text, a gap at a time, as it is settled (see ``chunk_text``)."""
+        return chunk_text(self._pieces(cancel), self.settings, self.chunk)
 
     def _pieces(self, cancel: threading.Event | None) -> Iterator[Piece]:
         if not self.chunk.words:

@@ -18,10 +18,12 @@ gets the optimum over all of it.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from tui_structurer.strict.candidates import PARAGRAPH
+from tui_structurer.strict.chunk import StrictChunk
 from tui_structurer.strict.settings import StrictSettings
 
 MIN_PARAGRAPH_WORDS = 8
@@ -64,6 +66,14 @@ def place_breaks(
     yield from planner.finish()
 
 
+def chunk_text(
+    pieces: Iterable[Piece], settings: StrictSettings, chunk: StrictChunk
+) -> Iterator[str]:
+    """A decoder's pieces for ``chunk`` as text, held back from a sentence end until its
+    paragraph break is settled."""
+    return place_breaks(pieces, settings, chunk.paragraph_words, closes=not chunk.following)
+
+
 class _Planner:
     def __init__(self, settings: StrictSettings, carried: int, closes: bool):
         self.settings = settings
@@ -77,7 +87,7 @@ class _Planner:
         self.back: list[int] = [0]
         self.ends: list[SentenceEnd] = []
         self.live: list[int] = [0]
-        self.held: list[str | int] = []
+        self.held: deque[str | int] = deque()
         """Pieces not yet written; an int is the state of a sentence end."""
         self.settled: dict[int, bool] = {}
 
@@ -187,7 +197,7 @@ class _Planner:
                 end = self.ends[piece - 1]
                 piece = end.broken if self.settled[piece] else end.plain
             out.append(piece)
-            self.held.pop(0)
+            self.held.popleft()
         return out
 
 

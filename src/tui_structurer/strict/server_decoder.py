@@ -23,7 +23,7 @@ from tui_structurer.errors import Cancelled
 from tui_structurer.strict.candidates import Candidate, Gap
 from tui_structurer.strict.choice import MAX_WEIGHED, final_winner, paragraph_split, survivors
 from tui_structurer.strict.chunk import StrictChunk
-from tui_structurer.strict.paragraphs import Piece, SentenceEnd, place_breaks
+from tui_structurer.strict.paragraphs import Piece, SentenceEnd, chunk_text
 from tui_structurer.strict.scored_text import ScoredText, TextScorer, best_prefix, total
 from tui_structurer.strict.settings import StrictSettings
 
@@ -191,11 +191,8 @@ class ServerStrictDecoder:
     # -- the loop --------------------------------------------------------------
 
     def write(self, cancel: threading.Event | None = None) -> Iterator[str]:
-        """The chunk's text, a gap at a time, as it is settled (held back from a
-        sentence end until its paragraph break is)."""
-        chunk = self.chunk
-        pieces = self._pieces(cancel)
-        yield from place_breaks(pieces, self.settings, chunk.paragraph_words, not chunk.following)
+        """The chunk's text, a gap at a time, as it is settled (see ``chunk_text``)."""
+        return chunk_text(self._pieces(cancel), self.settings, self.chunk)
 
     def _pieces(self, cancel: threading.Event | None) -> Iterator[Piece]:
         self._cancel = cancel
